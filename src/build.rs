@@ -1,0 +1,315 @@
+//! The build stage: finds the toolchain, builds the exercise's dependencies once per toolchain (with
+//! cargo, in the cache), and compiles each staged crate with a direct `rustc` call against those
+//! prebuilt libraries: no cargo lock, no dependency rebuilt because a path or flag changed. Each
+//! compile is cached by the hash of its inputs, failures included, with rustc's own diagnostics.
+
+use crate::cache::{write_atomic, Cache, Key};
+use crate::error::{Error, Result};
+use crate::sandbox::{self, Exit, Job, Limits};
+use crate::stage::Staged;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// The compiler and cargo that builds are made with.
+#[derive(Debug, Clone)]
+pub struct Toolchain {
+    /// The real `rustc` of the toolchain (not a rustup proxy, which costs a few ms per call).
+    pub rustc: PathBuf,
+    /// `cargo`, used only to build dependencies.
+    pub cargo: PathBuf,
+    /// `rustc -vV`: part of every cache key.
+    pub version: String,
+}
+
+impl Toolchain {
+    /// `$RUSTC` / `$CARGO`, else `rustc` / `cargo` on the PATH.
+    pub fn detect() -> Result<Toolchain> {
+        let rustc = std::env::var_os("RUSTC").map(PathBuf::from).unwrap_or_else(|| "rustc".into());
+        let cargo = std::env::var_os("CARGO").map(PathBuf::from).unwrap_or_else(|| "cargo".into());
+        let run = |program: &Path, args: &[&str]| -> Result<String> {
+            let failed = |message: String| Error::Toolchain { program: program.display().to_string(), message };
+            let output = Command::new(program).args(args).output().map_err(|e| failed(e.to_string()))?;
+            if !output.status.success() {
+                return Err(failed(String::from_utf8_lossy(&output.stderr).trim().to_string()));
+            }
+            Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+        };
+        let version = run(&rustc, &["-vV"])?;
+        let sysroot = run(&rustc, &["--print", "sysroot"])?;
+        let real = Path::new(&sysroot).join("bin").join("rustc");
+        let rustc = if real.is_file() { real } else { rustc };
+        Ok(Toolchain { rustc, cargo, version })
+    }
+}
+
+/// The exercise's dependencies, built once and reused by every compile.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Deps {
+    /// `--extern name=path` for each direct dependency.
+    pub externs: BTreeMap<String, PathBuf>,
+    /// Where their own dependencies are (`-L dependency=`).
+    pub search: PathBuf,
+    /// The exercise crate's edition.
+    pub edition: String,
+    /// A hash of everything above: part of every build's key.
+    pub fingerprint: String,
+}
+
+/// Builds (or finds in the cache) the dependencies listed in the exercise's `Cargo.toml`.
+/// `progress` is told when a real build starts, since it takes seconds.
+pub fn prepare_deps(toolchain: &Toolchain, cache: &Cache, exercise: &Path, progress: &dyn Fn(&str)) -> Result<Deps> {
+    let manifest_path = exercise.join("Cargo.toml");
+    let manifest_text = std::fs::read_to_string(&manifest_path)
+        .map_err(|e| Error::io(format!("reading {}", manifest_path.display()), e))?;
+    let manifest: toml::Table = toml::from_str(&manifest_text)
+        .map_err(|e| Error::SpecFile { path: manifest_path.clone(), message: e.message().to_string() })?;
+    let dependencies = manifest.get("dependencies").and_then(|d| d.as_table()).cloned().unwrap_or_default();
+    let edition = manifest
+        .get("package")
+        .and_then(|p| p.get("edition"))
+        .and_then(|e| e.as_str())
+        .unwrap_or("2021")
+        .to_string();
+    let lock = std::fs::read(exercise.join("Cargo.lock")).unwrap_or_default();
+    let dependencies_text = toml::to_string(&dependencies).expect("a table serialises");
+
+    let mut key = Key::new("deps-v1");
+    key.add(toolchain.version.as_bytes()).add(dependencies_text.as_bytes()).add(&lock).add(edition.as_bytes());
+    let fingerprint = key.finish();
+    let dir = cache.dir(&["deps", &fingerprint])?;
+    let record = dir.join("deps.json");
+    if let Ok(text) = std::fs::read_to_string(&record) {
+        if let Ok(deps) = serde_json::from_str::<Deps>(&text) {
+            if deps.externs.values().all(|p| p.is_file()) {
+                return Ok(deps);
+            }
+        }
+    }
+
+    let names: Vec<&String> = dependencies.keys().collect();
+    progress(&format!(
+        "compiling the exercise's dependencies ({}) once for this toolchain; later grades reuse them",
+        names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    ));
+    let cargo_toml = format!(
+        "[package]\nname = \"grade-deps\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\npublish = false\n\n\
+         [workspace]\n\n[lib]\npath = \"lib.rs\"\n\n[profile.dev]\ndebug = false\n\n[dependencies]\n{dependencies_text}"
+    );
+    write_atomic(&dir.join("Cargo.toml"), cargo_toml.as_bytes())?;
+    write_atomic(&dir.join("lib.rs"), b"")?;
+    if !lock.is_empty() && !dir.join("Cargo.lock").exists() {
+        write_atomic(&dir.join("Cargo.lock"), &lock)?;
+    }
+    let output = Command::new(&toolchain.cargo)
+        .args(["build", "--lib", "--message-format=json"])
+        .current_dir(&dir)
+        .env("RUSTC", &toolchain.rustc)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| Error::Toolchain { program: toolchain.cargo.display().to_string(), message: e.to_string() })?;
+    let log = String::from_utf8_lossy(&output.stderr).to_string();
+    if !output.status.success() {
+        let offline = log.contains("failed to download") || log.contains("Unable to update") || log.contains("failed to get");
+        return Err(Error::Dependencies { log, offline });
+    }
+    let mut externs = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<Artifact>(line) else { continue };
+        if message.reason != "compiler-artifact" || !message.target.kind.iter().any(|k| k == "lib" || k == "rlib") {
+            continue;
+        }
+        let package = package_name(&message.package_id);
+        if names.iter().any(|n| n.as_str() == package) {
+            if let Some(rlib) = message.filenames.iter().find(|f| f.extension().is_some_and(|e| e == "rlib")) {
+                externs.insert(message.target.name.replace('-', "_"), rlib.clone());
+            }
+        }
+    }
+    if externs.len() != names.len() {
+        return Err(Error::Dependencies { log: format!("cargo built {externs:?} but the exercise needs {names:?}"), offline: false });
+    }
+    let deps = Deps { externs, search: dir.join("target").join("debug").join("deps"), edition, fingerprint };
+    write_atomic(&record, serde_json::to_string_pretty(&deps).expect("serialises").as_bytes())?;
+    Ok(deps)
+}
+
+#[derive(Deserialize)]
+struct Artifact {
+    reason: String,
+    #[serde(default)]
+    package_id: String,
+    #[serde(default)]
+    target: ArtifactTarget,
+    #[serde(default)]
+    filenames: Vec<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+struct ArtifactTarget {
+    name: String,
+    kind: Vec<String>,
+}
+
+/// `registry+https://...#ndarray@0.17.2` or `ndarray 0.17.2 (registry+...)` → `ndarray`.
+fn package_name(id: &str) -> &str {
+    match id.rsplit_once('#') {
+        Some((_, tail)) => tail.split('@').next().unwrap_or(tail),
+        None => id.split(' ').next().unwrap_or(id),
+    }
+}
+
+/// A compiled build, or why there is none.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Built {
+    /// The probe binary, when the compile succeeded.
+    pub binary: Option<PathBuf>,
+    /// rustc's errors as it printed them (empty on success).
+    pub diagnostics: String,
+    /// The build's cache key.
+    pub key: String,
+}
+
+impl Built {
+    pub fn ok(&self) -> bool {
+        self.binary.is_some()
+    }
+}
+
+/// Everything a compile needs besides the crate.
+#[derive(Debug, Clone)]
+pub struct Compiler {
+    pub toolchain: Toolchain,
+    pub deps: Deps,
+    pub cache: Cache,
+    /// Wall-clock bound on one compile.
+    pub timeout: Duration,
+}
+
+/// Flags of every probe build: opt-level 0 keeps the compile short, which dominates a regrade.
+const RUSTC_FLAGS: &[&str] = &["-C", "opt-level=0", "-C", "debuginfo=0", "--cap-lints", "allow", "--color", "never"];
+
+impl Compiler {
+    /// Compiles `staged`, or returns the cached result of an identical compile.
+    pub fn compile(&self, staged: &Staged) -> Result<Built> {
+        let mut key = Key::new("build-v1");
+        key.add(self.toolchain.version.as_bytes()).add(self.deps.fingerprint.as_bytes());
+        for flag in RUSTC_FLAGS {
+            key.add(flag.as_bytes());
+        }
+        for (path, bytes) in &staged.files {
+            key.add(path.as_bytes()).add(bytes);
+        }
+        let key = key.finish();
+        let dir = self.cache.root.join("builds").join(&key);
+        let record = dir.join("build.json");
+        if let Ok(text) = std::fs::read_to_string(&record) {
+            if let Ok(built) = serde_json::from_str::<Built>(&text) {
+                if built.binary.as_ref().is_none_or(|b| b.is_file()) {
+                    return Ok(built);
+                }
+            }
+        }
+
+        let scratch = self.cache.scratch("build-")?;
+        for (relative, bytes) in &staged.files {
+            let path = scratch.path().join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
+            }
+            std::fs::write(&path, bytes).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        }
+        let mut args: Vec<String> = vec![
+            "--crate-name".into(),
+            "probe".into(),
+            "--crate-type".into(),
+            "bin".into(),
+            "--edition".into(),
+            self.deps.edition.clone(),
+        ];
+        args.extend(RUSTC_FLAGS.iter().map(|s| s.to_string()));
+        for (name, path) in &self.deps.externs {
+            args.push("--extern".into());
+            args.push(format!("{name}={}", path.display()));
+        }
+        args.push("-L".into());
+        args.push(format!("dependency={}", self.deps.search.display()));
+        args.extend(["-o".into(), "probe".into(), "src/main.rs".into()]);
+        let job = Job {
+            program: self.toolchain.rustc.clone(),
+            args,
+            cwd: scratch.path().to_path_buf(),
+            env: Vec::new(),
+            clear_env: false,
+            channel: false,
+            limits: Limits {
+                wall: self.timeout,
+                grace: Duration::from_millis(500),
+                address_space: None,
+                cpu_seconds: None,
+                file_size: Some(1 << 30),
+                open_files: None,
+                output_cap: 64 * 1024,
+                channel_cap: 0,
+            },
+        };
+        let finished = sandbox::run(&job).map_err(|e| Error::Toolchain { program: self.toolchain.rustc.display().to_string(), message: e.to_string() })?;
+        let mut diagnostics = finished.stderr.text();
+        let binary = scratch.path().join("probe");
+        let built = match finished.exit {
+            Exit::Code(0) if binary.is_file() => {
+                std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+                let target = dir.join("probe");
+                std::fs::rename(&binary, &target).map_err(|e| Error::io(format!("moving {}", target.display()), e))?;
+                Built { binary: Some(target), diagnostics: String::new(), key }
+            }
+            Exit::TimedOut => {
+                diagnostics.push_str(&format!("\nerror: the compiler did not finish within {} s", self.timeout.as_secs_f64()));
+                // A timeout may be the machine's fault: not cached.
+                return Ok(Built { binary: None, diagnostics, key });
+            }
+            _ => Built { binary: None, diagnostics: self.explain(&diagnostics), key },
+        };
+        write_atomic(&record, serde_json::to_string(&built).expect("serialises").as_bytes())?;
+        Ok(built)
+    }
+
+    /// Adds what rustc cannot know: which crates the exercise provides.
+    fn explain(&self, diagnostics: &str) -> String {
+        let available: Vec<&str> = self.deps.externs.keys().map(String::as_str).collect();
+        let mut missing: Vec<String> = Vec::new();
+        for line in diagnostics.lines() {
+            for marker in ["unlinked crate `", "can't find crate for `", "unresolved import `", "undeclared crate or module `"] {
+                if let Some(rest) = line.split(marker).nth(1) {
+                    let name = rest.split(['`', ':']).next().unwrap_or("").to_string();
+                    let known = available.contains(&name.as_str()) || ["crate", "self", "super", "std", "core", "alloc"].contains(&name.as_str());
+                    if !name.is_empty() && !known && !missing.contains(&name) && line.contains("crate") {
+                        missing.push(name);
+                    }
+                }
+            }
+        }
+        let mut text = diagnostics.trim_end().to_string();
+        for name in missing {
+            text.push_str(&format!(
+                "\n\nnote: `{name}` is not a crate this exercise provides; you can use {} and the standard library.",
+                available.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_from_both_id_formats() {
+        assert_eq!(package_name("registry+https://github.com/rust-lang/crates.io-index#ndarray@0.17.2"), "ndarray");
+        assert_eq!(package_name("ndarray 0.17.2 (registry+https://github.com/rust-lang/crates.io-index)"), "ndarray");
+    }
+}

@@ -1,0 +1,26 @@
+//! `grade`: an auto-grader for a backpropagation exercise.
+//!
+//! The pipeline, one module per stage, data flowing one way as plain structs:
+//!
+//! ```text
+//! spec ─► stage ─► build ─► probe ─► judge ─► score ─► report
+//! ```
+//!
+//! [`grader`] drives it; [`sandbox`] is where children are spawned, bounded and killed; [`app`]
+//! holds what each command of the binary does.
+
+pub mod app;
+pub mod build;
+pub mod cache;
+pub mod error;
+pub mod grader;
+pub mod judge;
+pub mod parallel;
+pub mod probe;
+pub mod report;
+pub mod sandbox;
+pub mod score;
+pub mod spec;
+pub mod stage;
+
+pub use error::{Error, Result};

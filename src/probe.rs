@@ -1,0 +1,308 @@
+//! The probe stage: runs a built probe binary once per scenario, in the sandbox, and turns what came
+//! back into plain observations. It decides nothing about correctness; it only says what happened:
+//! the values the probe reported, or the panic, the crash or the timeout that prevented it.
+
+use crate::cache::{Cache, Key};
+use crate::error::{Error, Result};
+use crate::sandbox::{self, Exit, Finished, Job, Limits};
+use crate::spec::Scenario;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+/// One observed value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// A number, or an array of numbers of any shape, flattened in row-major order.
+    Array {
+        shape: Vec<usize>,
+        #[serde(with = "finite_or_text")]
+        data: Vec<f64>,
+    },
+    /// Text.
+    Text(String),
+}
+
+impl Value {
+    /// The numbers, flattened.
+    pub fn numbers(&self) -> &[f64] {
+        match self {
+            Value::Array { data, .. } => data,
+            Value::Text(_) => &[],
+        }
+    }
+
+    pub fn shape(&self) -> &[usize] {
+        match self {
+            Value::Array { shape, .. } => shape,
+            Value::Text(_) => &[],
+        }
+    }
+}
+
+/// What the submission printed during a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Printed {
+    /// stdout as captured (head and tail when it was too long).
+    pub stdout: String,
+    /// stderr as captured.
+    pub stderr: String,
+    /// Nothing was elided from stdout, so its lines can be checked.
+    pub stdout_complete: bool,
+}
+
+/// How a scenario run ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The probe reported its observations.
+    Observed { values: BTreeMap<String, Value>, printed: Printed },
+    /// The submission panicked (e.g. `todo!()`).
+    Panicked { message: String, location: String, printed: Printed },
+    /// It never reported: it crashed, was killed by a limit, exited early or timed out.
+    Failed { reason: String, printed: Printed },
+    /// The build it needs does not exist.
+    NotBuilt { reason: String },
+}
+
+impl Outcome {
+    pub fn values(&self) -> Option<&BTreeMap<String, Value>> {
+        match self {
+            Outcome::Observed { values, .. } => Some(values),
+            _ => None,
+        }
+    }
+
+    pub fn printed(&self) -> Option<&Printed> {
+        match self {
+            Outcome::Observed { printed, .. } | Outcome::Panicked { printed, .. } | Outcome::Failed { printed, .. } => {
+                Some(printed)
+            }
+            Outcome::NotBuilt { .. } => None,
+        }
+    }
+}
+
+/// How probe runs are bounded.
+#[derive(Debug, Clone)]
+pub struct RunLimits {
+    pub memory_mib: u64,
+    pub cpu_seconds: u64,
+    pub output_kib: u64,
+}
+
+/// Runs `binary` on `scenario` with `seed`. `Err` only for the exercise's own faults (the probe
+/// rejected the scenario), which no submission can cause.
+pub fn run(binary: &Path, scenario: &Scenario, seed: u64, limits: &RunLimits, cache: &Cache) -> Result<Outcome> {
+    let scratch = cache.scratch("run-")?;
+    let home = scratch.path().to_string_lossy().to_string();
+    let job = Job {
+        program: binary.to_path_buf(),
+        args: scenario.argv(seed),
+        cwd: scratch.path().to_path_buf(),
+        env: vec![("HOME".into(), home.clone()), ("TMPDIR".into(), home), ("RUST_BACKTRACE".into(), "0".into())],
+        clear_env: true,
+        channel: true,
+        limits: Limits {
+            wall: scenario.timeout,
+            grace: Duration::from_millis(300),
+            address_space: Some(limits.memory_mib << 20),
+            cpu_seconds: Some(limits.cpu_seconds),
+            file_size: Some(16 << 20),
+            open_files: Some(256),
+            output_cap: (limits.output_kib as usize) << 10,
+            channel_cap: 16 << 20,
+        },
+    };
+    let finished = sandbox::run(&job).map_err(|e| Error::io(format!("running {}", binary.display()), e))?;
+    interpret(&finished, scenario, limits)
+}
+
+/// Like [`run`], for trusted builds (the reference, known mistakes): the outcome is cached under
+/// the build's key and the scenario, so they are probed once.
+pub fn run_cached(binary: &Path, build_key: &str, scenario: &Scenario, seed: u64, limits: &RunLimits, cache: &Cache) -> Result<Outcome> {
+    let mut key = Key::new("outcome-v1");
+    key.add(build_key.as_bytes());
+    for arg in scenario.argv(seed) {
+        key.add(arg.as_bytes());
+    }
+    let path = cache.root.join("outcomes").join(format!("{}.json", key.finish()));
+    if let Some(outcome) = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+        return Ok(outcome);
+    }
+    let outcome = run(binary, scenario, seed, limits, cache)?;
+    if !matches!(&outcome, Outcome::Failed { reason, .. } if reason.starts_with("timed out")) {
+        crate::cache::write_atomic(&path, &serde_json::to_vec(&outcome).expect("serialises"))?;
+    }
+    Ok(outcome)
+}
+
+fn interpret(finished: &Finished, scenario: &Scenario, limits: &RunLimits) -> Result<Outcome> {
+    let printed = Printed {
+        stdout: finished.stdout.text(),
+        stderr: finished.stderr.text(),
+        stdout_complete: finished.stdout.is_complete(),
+    };
+    let report = finished.channel.as_deref().and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
+    let failed = |reason: String| Ok(Outcome::Failed { reason, printed: printed.clone() });
+    match finished.exit {
+        Exit::TimedOut => return failed(format!("timed out after {} s", seconds(scenario.timeout))),
+        Exit::Signal(signal) => return failed(signal_reason(signal, &printed.stderr, limits)),
+        Exit::Code(_) if finished.channel_overflow => return failed("reported more than 16 MiB of observations".into()),
+        Exit::Code(code) => {
+            let Some(report) = report else {
+                if printed.stderr.contains("memory allocation of") {
+                    return failed(format!("killed: memory limit {} MiB", limits.memory_mib));
+                }
+                return failed(format!("exited with code {code} before reporting"));
+            };
+            if let Some(values) = report.get("observations").and_then(|o| o.as_object()) {
+                let values = values.iter().map(|(k, v)| (k.clone(), value_from_json(v))).collect();
+                return Ok(Outcome::Observed { values, printed });
+            }
+            if let Some(panic) = report.get("panic") {
+                let text = |key: &str| panic.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                return Ok(Outcome::Panicked { message: text("message"), location: text("location"), printed });
+            }
+            if let Some(message) = report.get("error").and_then(|e| e.as_str()) {
+                return Err(Error::Probe { message: format!("rejected scenario `{}`: {message}", scenario.id) });
+            }
+            failed("reported something that is not observations".into())
+        }
+    }
+}
+
+fn signal_reason(signal: i32, stderr: &str, limits: &RunLimits) -> String {
+    if stderr.contains("has overflowed its stack") {
+        return "stack overflow".into();
+    }
+    if stderr.contains("memory allocation of") {
+        return format!("killed: memory limit {} MiB", limits.memory_mib);
+    }
+    match signal {
+        24 => format!("killed: CPU time limit {} s", limits.cpu_seconds),
+        25 => "killed: wrote a file larger than the limit".into(),
+        9 => "killed (SIGKILL)".into(),
+        6 => "aborted (SIGABRT)".into(),
+        11 => "crashed (segmentation fault)".into(),
+        other => format!("killed by signal {other}"),
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s:.1}")
+    }
+}
+
+/// Numbers and (nested, rectangular) arrays of numbers become arrays; the probe sends non-finite
+/// numbers as the strings "NaN", "inf" and "-inf".
+fn value_from_json(json: &serde_json::Value) -> Value {
+    fn number(json: &serde_json::Value) -> Option<f64> {
+        match json {
+            serde_json::Value::Number(n) => n.as_f64(),
+            serde_json::Value::String(s) => match s.as_str() {
+                "NaN" => Some(f64::NAN),
+                "inf" => Some(f64::INFINITY),
+                "-inf" => Some(f64::NEG_INFINITY),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    fn flatten(json: &serde_json::Value, depth: usize, shape: &mut Vec<usize>, data: &mut Vec<f64>) -> bool {
+        match json {
+            serde_json::Value::Array(items) => {
+                if shape.len() == depth {
+                    shape.push(items.len());
+                } else if shape[depth] != items.len() {
+                    return false;
+                }
+                items.iter().all(|item| flatten(item, depth + 1, shape, data))
+            }
+            other => match number(other) {
+                Some(v) if shape.len() == depth => {
+                    data.push(v);
+                    true
+                }
+                _ => false,
+            },
+        }
+    }
+    let (mut shape, mut data) = (Vec::new(), Vec::new());
+    if flatten(json, 0, &mut shape, &mut data) && data.len() == shape.iter().product::<usize>() {
+        Value::Array { shape, data }
+    } else {
+        Value::Text(json.as_str().map(str::to_string).unwrap_or_else(|| json.to_string()))
+    }
+}
+
+/// Serialises numbers as JSON numbers, and the non-finite ones as "NaN", "inf", "-inf".
+mod finite_or_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Number {
+        Finite(f64),
+        Text(String),
+    }
+
+    pub fn serialize<S: Serializer>(data: &[f64], serializer: S) -> Result<S::Ok, S::Error> {
+        let items: Vec<Number> = data
+            .iter()
+            .map(|&v| match v {
+                v if v.is_finite() => Number::Finite(v),
+                v if v.is_nan() => Number::Text("NaN".into()),
+                v if v > 0.0 => Number::Text("inf".into()),
+                _ => Number::Text("-inf".into()),
+            })
+            .collect();
+        items.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<f64>, D::Error> {
+        let items = Vec::<Number>::deserialize(deserializer)?;
+        Ok(items
+            .into_iter()
+            .map(|n| match n {
+                Number::Finite(v) => v,
+                Number::Text(t) if t == "inf" => f64::INFINITY,
+                Number::Text(t) if t == "-inf" => f64::NEG_INFINITY,
+                Number::Text(_) => f64::NAN,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_arrays_flatten_with_their_shape() {
+        let v = value_from_json(&serde_json::json!([[1.0, 2.0, 3.0], [4.0, "NaN", 6.0]]));
+        let Value::Array { shape, data } = v else { panic!("not an array") };
+        assert_eq!(shape, vec![2, 3]);
+        assert!(data[4].is_nan());
+        assert_eq!(value_from_json(&serde_json::json!(2.5)), Value::Array { shape: vec![], data: vec![2.5] });
+    }
+
+    #[test]
+    fn ragged_arrays_are_not_arrays() {
+        assert!(matches!(value_from_json(&serde_json::json!([[1.0], [2.0, 3.0]])), Value::Text(_)));
+    }
+
+    #[test]
+    fn non_finite_values_survive_a_round_trip() {
+        let v = Value::Array { shape: vec![3], data: vec![f64::NAN, f64::INFINITY, 1.0] };
+        let back: Value = serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
+        assert!(back.numbers()[0].is_nan());
+        assert_eq!(back.numbers()[1], f64::INFINITY);
+    }
+}

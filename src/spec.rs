@@ -1,0 +1,494 @@
+//! The spec stage: reads `exercise.toml` into plain structs and checks that it makes sense (ids
+//! unique, every scenario pattern matches, every file exists), naming the file, line and column of
+//! anything wrong. Nothing else in `grade` reads the exercise's configuration.
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use toml::Spanned;
+
+/// The name of the spec file inside an exercise folder.
+pub const SPEC_FILE: &str = "exercise.toml";
+
+/// A loaded, validated exercise.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The exercise folder (trusted: everything but the submission comes from here).
+    pub dir: PathBuf,
+    /// Short name, e.g. `backprop`.
+    pub name: String,
+    /// One-line title for reports.
+    pub title: String,
+    /// Paths, relative to a crate root, of the files taken from the student.
+    pub submission: Vec<String>,
+    /// Paths of the exercise's files compiled with the submission, at the same relative paths.
+    pub given: Vec<String>,
+    /// The harness, compiled as the crate root `src/main.rs`.
+    pub probe: String,
+    /// The reference solution's file, when this copy of the exercise has it.
+    pub reference: Option<PathBuf>,
+    /// The catalog of known mistakes (`mistakes.toml`), when this copy has it.
+    pub mistakes: Option<PathBuf>,
+    /// Where `grade bless` writes the reference's observations for copies without solutions.
+    pub expected: PathBuf,
+    /// Time, memory and output bounds.
+    pub limits: Limits,
+    /// Builds other than the submission as written, e.g. its `fit` with a correct `backward`.
+    pub variants: Vec<Variant>,
+    /// Every probe run, in declaration order.
+    pub scenarios: Vec<Scenario>,
+    /// Every check, in report order.
+    pub checks: Vec<Check>,
+}
+
+/// Bounds on what a submission may use.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Wall-clock seconds for one probe run, unless a check says otherwise.
+    pub timeout: f64,
+    /// Wall-clock seconds for one compile.
+    pub build_timeout: f64,
+    /// Address-space limit of a probe run, in MiB.
+    pub memory_mib: u64,
+    /// CPU seconds of a probe run.
+    pub cpu_seconds: u64,
+    /// Bytes kept of each of a probe's stdout and stderr (head and tail).
+    pub output_kib: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { timeout: 10.0, build_timeout: 120.0, memory_mib: 1024, cpu_seconds: 60, output_kib: 256 }
+    }
+}
+
+/// A build of the submission with some of its items replaced by the exercise's own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// Referenced by scenarios' `build`.
+    pub id: String,
+    /// Said in reports, e.g. "your fit with a correct backward".
+    pub title: String,
+    /// The submission file whose items are replaced.
+    pub file: String,
+    /// Items to replace, as `Type::method`.
+    pub replace: Vec<String>,
+    /// The exercise file holding the replacements, inside `impl Type` blocks.
+    pub from: String,
+}
+
+/// The value of a scenario parameter, passed to the probe as `key=value` (lists joined by commas).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Arg {
+    Int(i64),
+    Float(f64),
+    Text(String),
+    List(Vec<Arg>),
+}
+
+impl std::fmt::Display for Arg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Arg::Int(v) => write!(f, "{v}"),
+            Arg::Float(v) => write!(f, "{v:?}"),
+            Arg::Text(v) => write!(f, "{v}"),
+            Arg::List(items) => {
+                let items: Vec<String> = items.iter().map(ToString::to_string).collect();
+                write!(f, "{}", items.join(","))
+            }
+        }
+    }
+}
+
+/// One probe run: a kind, a seed and parameters, on one build.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Unique; checks select scenarios by id pattern.
+    pub id: String,
+    /// The probe's first argument.
+    pub probe: String,
+    /// The shipped seed; `--seed` derives another from it.
+    pub seed: u64,
+    /// `main` (the submission as written) or a variant's id.
+    pub build: String,
+    /// Further parameters.
+    pub args: BTreeMap<String, Arg>,
+    /// Wall-clock bound: the largest of the checks that use it.
+    pub timeout: Duration,
+}
+
+impl Scenario {
+    /// The probe's command line for this scenario with the given seed.
+    pub fn argv(&self, seed: u64) -> Vec<String> {
+        let mut argv = vec![self.probe.clone(), format!("seed={seed}")];
+        argv.extend(self.args.iter().map(|(key, value)| format!("{key}={value}")));
+        argv
+    }
+}
+
+/// A check: points earned when every expectation holds on every selected scenario.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// Public id, e.g. `backward.d_biases`.
+    pub id: String,
+    /// What passes, in a line.
+    pub title: String,
+    /// Points when it passes.
+    pub points: u32,
+    /// Ids of the scenarios it judges.
+    pub scenarios: Vec<String>,
+    /// What must hold.
+    pub expect: Vec<Expectation>,
+    /// An observation to draw beside the reference's in the human report.
+    pub chart: Option<String>,
+}
+
+/// One thing a check requires of a scenario's observations. Keys ending in `*` match every key with
+/// that prefix; the rest of the key names the element in messages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Expectation {
+    /// The submission's `key` equals the reference's within `atol + rtol·|expected|`.
+    Reference {
+        key: String,
+        #[serde(default = "default_rtol")]
+        rtol: f64,
+        #[serde(default = "default_atol")]
+        atol: f64,
+    },
+    /// Two of the submission's own observations agree; `b` is taken as the expected side.
+    Agree {
+        a: String,
+        b: String,
+        #[serde(default)]
+        metric: Metric,
+        #[serde(default = "default_rtol")]
+        rtol: f64,
+        #[serde(default = "default_atol")]
+        atol: f64,
+        /// Elements where this observation is non-zero are not compared.
+        skip: Option<String>,
+        /// Says what a disagreement means, e.g. "the step is not proportional to lr".
+        meaning: Option<String>,
+    },
+    /// `a` points the same way as `b`: their dot product is positive.
+    Aligned { a: String, b: String, meaning: Option<String> },
+    /// Every element of `key` is below the one before.
+    Decreasing { key: String },
+    /// The printed lines that start like `template` are exactly `template` rendered for each element
+    /// of `key`: `{n}` is the 1-based index, `{value:.N}` the element with N decimals.
+    Stdout { template: String, key: String },
+}
+
+/// How two numbers are compared.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// |a − b| ≤ atol + rtol·|b|.
+    #[default]
+    Close,
+    /// |a − b| / max(|a|, |b|) ≤ rtol (both zero passes), or |a − b| ≤ atol: for finite differences.
+    Relative,
+}
+
+fn default_rtol() -> f64 {
+    1e-7
+}
+
+fn default_atol() -> f64 {
+    1e-9
+}
+
+impl Expectation {
+    /// Every observation key this expectation reads (with its `*`).
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            Expectation::Reference { key, .. } | Expectation::Decreasing { key } | Expectation::Stdout { key, .. } => {
+                vec![key]
+            }
+            Expectation::Agree { a, b, skip, .. } => {
+                let mut keys = vec![a.as_str(), b.as_str()];
+                keys.extend(skip.as_deref());
+                keys
+            }
+            Expectation::Aligned { a, b, .. } => vec![a, b],
+        }
+    }
+
+    /// The tolerances it compares with, for matching known mistakes as loosely as it judges.
+    pub fn tolerance(&self) -> (f64, f64) {
+        match self {
+            Expectation::Reference { rtol, atol, .. } | Expectation::Agree { rtol, atol, .. } => (*rtol, *atol),
+            _ => (default_rtol(), default_atol()),
+        }
+    }
+}
+
+// ---- the file as written ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    exercise: RawExercise,
+    #[serde(default)]
+    limits: Limits,
+    #[serde(default)]
+    variant: Vec<Spanned<Variant>>,
+    #[serde(default)]
+    scenario: Vec<Spanned<RawScenario>>,
+    #[serde(default)]
+    check: Vec<Spanned<RawCheck>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExercise {
+    name: String,
+    title: String,
+    submission: Vec<String>,
+    #[serde(default)]
+    given: Vec<String>,
+    probe: String,
+    reference: Option<String>,
+    mistakes: Option<String>,
+    #[serde(default = "default_expected")]
+    expected: String,
+}
+
+fn default_expected() -> String {
+    "expected.json".to_string()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    id: String,
+    probe: String,
+    seed: u64,
+    #[serde(default = "default_build")]
+    build: String,
+    #[serde(default)]
+    args: BTreeMap<String, Arg>,
+}
+
+fn default_build() -> String {
+    "main".to_string()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    id: String,
+    title: String,
+    points: u32,
+    scenarios: Vec<String>,
+    expect: Vec<Expectation>,
+    timeout: Option<f64>,
+    chart: Option<String>,
+}
+
+/// Reads and validates `<dir>/exercise.toml`.
+pub fn load(dir: &Path) -> Result<Spec> {
+    if !dir.join(SPEC_FILE).is_file() {
+        return Err(Error::MissingExercise { path: dir.to_path_buf() });
+    }
+    let path = dir.join(SPEC_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    parse(dir, &path, &text)
+}
+
+/// Validates spec text; `path` is only used in messages.
+pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
+    let at = |span: std::ops::Range<usize>, message: String| {
+        let (line, column) = line_column(text, span.start);
+        Error::Spec { path: path.to_path_buf(), line, column, message }
+    };
+    let raw: RawSpec = toml::from_str(text).map_err(|e| {
+        let message = e.message().trim().to_string();
+        at(e.span().unwrap_or(0..0), message)
+    })?;
+
+    let exercise = raw.exercise;
+    let file_error = |message: String| Error::SpecFile { path: path.to_path_buf(), message };
+    for file in exercise.given.iter().chain([&exercise.probe]) {
+        if !dir.join(file).is_file() {
+            return Err(file_error(format!("the exercise file `{file}` does not exist in {}", dir.display())));
+        }
+    }
+    if exercise.submission.is_empty() {
+        return Err(file_error("`submission` lists no file".to_string()));
+    }
+
+    let mut variants = Vec::new();
+    let mut build_ids: BTreeSet<String> = BTreeSet::from(["main".to_string()]);
+    for spanned in raw.variant {
+        let span = spanned.span();
+        let variant = spanned.into_inner();
+        if !build_ids.insert(variant.id.clone()) {
+            return Err(at(span, format!("duplicate build id `{}`", variant.id)));
+        }
+        if !exercise.submission.contains(&variant.file) {
+            return Err(at(span, format!("variant `{}` replaces items of `{}`, which is not a submission file", variant.id, variant.file)));
+        }
+        if !dir.join(&variant.from).is_file() {
+            return Err(at(span, format!("variant `{}`: the file `{}` does not exist", variant.id, variant.from)));
+        }
+        if let Some(bad) = variant.replace.iter().find(|item| item.split_once("::").is_none()) {
+            return Err(at(span, format!("variant `{}`: `{bad}` is not of the form Type::method", variant.id)));
+        }
+        variants.push(variant);
+    }
+
+    let mut scenarios = Vec::new();
+    let mut scenario_ids = BTreeSet::new();
+    let default_timeout = positive_seconds(raw.limits.timeout).ok_or_else(|| file_error("`limits.timeout` must be a positive number of seconds".into()))?;
+    for spanned in raw.scenario {
+        let span = spanned.span();
+        let s = spanned.into_inner();
+        if !scenario_ids.insert(s.id.clone()) {
+            return Err(at(span, format!("duplicate scenario id `{}`", s.id)));
+        }
+        if !build_ids.contains(&s.build) {
+            return Err(at(span, format!("scenario `{}` runs on build `{}`, which is neither `main` nor a variant", s.id, s.build)));
+        }
+        if s.args.contains_key("seed") {
+            return Err(at(span, format!("scenario `{}`: give the seed as `seed`, not inside `args`", s.id)));
+        }
+        scenarios.push(Scenario { id: s.id, probe: s.probe, seed: s.seed, build: s.build, args: s.args, timeout: Duration::ZERO });
+    }
+
+    let mut checks = Vec::new();
+    let mut check_ids = BTreeSet::new();
+    for spanned in raw.check {
+        let span = spanned.span();
+        let c = spanned.into_inner();
+        if !check_ids.insert(c.id.clone()) {
+            return Err(at(span, format!("duplicate check id `{}`", c.id)));
+        }
+        if c.expect.is_empty() {
+            return Err(at(span, format!("check `{}` expects nothing: give at least one `expect` rule", c.id)));
+        }
+        let timeout = match c.timeout {
+            Some(t) => positive_seconds(t).ok_or_else(|| at(span.clone(), format!("check `{}`: timeout must be a positive number of seconds", c.id)))?,
+            None => default_timeout,
+        };
+        let mut selected = Vec::new();
+        for pattern in &c.scenarios {
+            let before = selected.len();
+            for scenario in scenarios.iter_mut().filter(|s| matches_pattern(pattern, &s.id)) {
+                scenario.timeout = scenario.timeout.max(timeout);
+                if !selected.contains(&scenario.id) {
+                    selected.push(scenario.id.clone());
+                }
+            }
+            if selected.len() == before {
+                return Err(at(span, format!("check `{}`: no scenario matches `{pattern}`", c.id)));
+            }
+        }
+        for rule in &c.expect {
+            match rule {
+                Expectation::Stdout { template, .. } if template_prefix(template).is_empty() => {
+                    return Err(at(span, format!("check `{}`: a stdout template must start with literal text", c.id)));
+                }
+                Expectation::Agree { a, b, .. } | Expectation::Aligned { a, b, .. } if a.ends_with('*') != b.ends_with('*') => {
+                    return Err(at(span, format!("check `{}`: `{a}` and `{b}` must both end in `*` or neither", c.id)));
+                }
+                _ => {}
+            }
+        }
+        checks.push(Check { id: c.id, title: c.title, points: c.points, scenarios: selected, expect: c.expect, chart: c.chart });
+    }
+    if checks.is_empty() {
+        return Err(file_error("the exercise declares no `[[check]]`".to_string()));
+    }
+    for scenario in &mut scenarios {
+        if scenario.timeout.is_zero() {
+            scenario.timeout = default_timeout;
+        }
+    }
+
+    let beside = |relative: Option<String>| relative.map(|r| dir.join(r));
+    Ok(Spec {
+        dir: dir.to_path_buf(),
+        name: exercise.name,
+        title: exercise.title,
+        submission: exercise.submission,
+        given: exercise.given,
+        probe: exercise.probe,
+        reference: beside(exercise.reference).filter(|p| p.is_file()),
+        mistakes: beside(exercise.mistakes).filter(|p| p.is_file()),
+        expected: dir.join(exercise.expected),
+        limits: raw.limits,
+        variants,
+        scenarios,
+        checks,
+    })
+}
+
+impl Spec {
+    pub fn max_score(&self) -> u32 {
+        self.checks.iter().map(|c| c.points).sum()
+    }
+
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+
+    /// The ids of every build a grade needs: `main` and the variants, in declaration order.
+    pub fn build_ids(&self) -> Vec<String> {
+        std::iter::once("main".to_string()).chain(self.variants.iter().map(|v| v.id.clone())).collect()
+    }
+}
+
+/// `*` at the end of a pattern matches any rest; otherwise ids must be equal.
+pub fn matches_pattern(pattern: &str, id: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => id.starts_with(prefix),
+        None => pattern == id,
+    }
+}
+
+/// The literal text before a template's first placeholder.
+pub fn template_prefix(template: &str) -> &str {
+    &template[..template.find('{').unwrap_or(template.len())]
+}
+
+fn positive_seconds(seconds: f64) -> Option<Duration> {
+    (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_from_one() {
+        assert_eq!(line_column("ab\ncd", 0), (1, 1));
+        assert_eq!(line_column("ab\ncd", 4), (2, 2));
+    }
+
+    #[test]
+    fn patterns_match_prefixes_only_with_a_star() {
+        assert!(matches_pattern("layer-*", "layer-relu"));
+        assert!(!matches_pattern("layer-", "layer-relu"));
+        assert!(matches_pattern("train", "train"));
+    }
+
+    #[test]
+    fn template_prefix_stops_at_the_first_placeholder() {
+        assert_eq!(template_prefix("Loss at epoch {n}: {value:.3}"), "Loss at epoch ");
+    }
+}

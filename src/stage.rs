@@ -1,0 +1,212 @@
+//! The stage stage: turns a submission (or the reference, or a known mistake) into the complete set
+//! of files of a crate to compile: the exercise's pristine given files, its probe as `src/main.rs`,
+//! and the submitted files, with a variant's items spliced in when a build asks for one. A student's
+//! edits to given files never reach this point: only the files `exercise.toml` lists are taken.
+
+use crate::error::{Error, Result};
+use crate::spec::{Spec, Variant};
+use quote::ToTokens;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use syn::spanned::Spanned;
+
+/// The files of one submission-like source, by their path in the exercise crate.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// How reports name it: a path the user gave, `reference`, or a mistake's id.
+    pub label: String,
+    /// Where each file came from, to name it in compiler messages.
+    pub origins: BTreeMap<String, PathBuf>,
+    /// Contents, by relative path (e.g. `src/backprop.rs`).
+    pub files: BTreeMap<String, String>,
+}
+
+impl Source {
+    /// Reads a submission from `path`: a `.rs` file (when the exercise takes one file), or a folder
+    /// laid out like the exercise (each listed file at its path, or at the folder's top level).
+    pub fn read(spec: &Spec, path: &Path) -> Result<Source> {
+        let bad = |message: String| Error::Submission { path: path.to_path_buf(), message };
+        let mut origins = BTreeMap::new();
+        if path.is_file() {
+            if spec.submission.len() != 1 {
+                return Err(bad(format!(
+                    "this exercise takes {} files ({}): give a folder laid out like the exercise",
+                    spec.submission.len(),
+                    spec.submission.join(", ")
+                )));
+            }
+            origins.insert(spec.submission[0].clone(), path.to_path_buf());
+        } else if path.is_dir() {
+            for relative in &spec.submission {
+                let nested = path.join(relative);
+                let flat = path.join(Path::new(relative).file_name().unwrap_or_default());
+                let found = [nested, flat].into_iter().find(|p| p.is_file()).ok_or_else(|| {
+                    bad(format!("no `{relative}` in this folder (the file this exercise grades)"))
+                })?;
+                origins.insert(relative.clone(), found);
+            }
+        } else {
+            return Err(bad("no such file or folder".to_string()));
+        }
+        let mut files = BTreeMap::new();
+        for (relative, origin) in &origins {
+            let bytes = std::fs::read(origin).map_err(|e| Error::Submission { path: origin.clone(), message: e.to_string() })?;
+            files.insert(relative.clone(), String::from_utf8_lossy(&bytes).into_owned());
+        }
+        Ok(Source { label: path.display().to_string(), origins, files })
+    }
+}
+
+/// Everything needed to compile one build: file contents by relative path, `src/main.rs` the root.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// The exercise's trusted files, read once per grade.
+#[derive(Debug, Clone)]
+pub struct Kit {
+    given: BTreeMap<String, Vec<u8>>,
+    variants: BTreeMap<String, (Variant, String)>,
+}
+
+impl Kit {
+    pub fn load(spec: &Spec) -> Result<Kit> {
+        let read = |relative: &str| {
+            let path = spec.dir.join(relative);
+            std::fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))
+        };
+        let mut given = BTreeMap::new();
+        for relative in &spec.given {
+            given.insert(relative.clone(), read(relative)?);
+        }
+        given.insert("src/main.rs".to_string(), read(&spec.probe)?);
+        let mut variants = BTreeMap::new();
+        for variant in &spec.variants {
+            let text = String::from_utf8_lossy(&read(&variant.from)?).into_owned();
+            variants.insert(variant.id.clone(), (variant.clone(), text));
+        }
+        Ok(Kit { given, variants })
+    }
+
+    /// The crate for `build` (`main` or a variant id) of `source`. A variant that cannot be made
+    /// (the submission does not parse) is an `Err` with the reason, for the report.
+    pub fn stage(&self, source: &Source, build: &str) -> Result<Staged, String> {
+        let mut files = self.given.clone();
+        for (relative, text) in &source.files {
+            files.insert(relative.clone(), text.clone().into_bytes());
+        }
+        if let Some((variant, replacements)) = self.variants.get(build) {
+            let original = source.files.get(&variant.file).map(String::as_str).unwrap_or("");
+            let spliced = splice(original, replacements, &variant.replace)
+                .map_err(|e| format!("could not prepare {}: {e}", variant.title))?;
+            files.insert(variant.file.clone(), spliced.into_bytes());
+        }
+        Ok(Staged { files })
+    }
+}
+
+/// Replaces each `Type::method` of `source` by the same method from `replacements`, keeping every
+/// other line of `source` where it was: the new method is written on one line and padded with the
+/// lines the old one took, so panics and errors in the student's code keep their line numbers.
+/// A method the source lacks is added in a new `impl` block at the end.
+pub fn splice(source: &str, replacements: &str, items: &[String]) -> Result<String, String> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let wanted = syn::parse_file(replacements).map_err(|e| format!("the replacement file does not parse: {e}"))?;
+    let parsed = syn::parse_file(source).map_err(|e| {
+        let at = e.span().start();
+        format!("the submission does not parse (line {}, column {}): {e}", at.line, at.column + 1)
+    })?;
+
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut appended = String::new();
+    for item in items {
+        let (type_name, method) = item.split_once("::").unwrap_or(("", item));
+        let (self_ty, new_fn) = find_method(&wanted.items, type_name, method)
+            .ok_or_else(|| format!("the replacement file has no `{item}`"))?;
+        let one_line = new_fn.to_token_stream().to_string();
+        match find_method(&parsed.items, type_name, method) {
+            Some((_, old_fn)) => {
+                let span = old_fn.span();
+                let start = byte_offset(source, span.start().line, span.start().column);
+                let end = byte_offset(source, span.end().line, span.end().column);
+                let padding = "\n".repeat(span.end().line - span.start().line);
+                edits.push((start, end, format!("{one_line}{padding}")));
+            }
+            None => {
+                appended.push_str(&format!("\nimpl {} {{ {one_line} }}\n", self_ty.to_token_stream()));
+            }
+        }
+    }
+    edits.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
+    let mut result = source.to_string();
+    for (start, end, text) in edits {
+        result.replace_range(start..end, &text);
+    }
+    result.push_str(&appended);
+    Ok(result)
+}
+
+/// The first inherent method `method` of a type whose path ends in `type_name`, searching inline
+/// modules too; with the impl's self type.
+fn find_method<'a>(items: &'a [syn::Item], type_name: &str, method: &str) -> Option<(&'a syn::Type, &'a syn::ImplItemFn)> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Impl(block) if block.trait_.is_none() && type_is(&block.self_ty, type_name) => {
+            block.items.iter().find_map(|inner| match inner {
+                syn::ImplItem::Fn(f) if f.sig.ident == method => Some((&*block.self_ty, f)),
+                _ => None,
+            })
+        }
+        syn::Item::Mod(module) => module.content.as_ref().and_then(|(_, inner)| find_method(inner, type_name, method)),
+        _ => None,
+    })
+}
+
+fn type_is(ty: &syn::Type, name: &str) -> bool {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().is_some_and(|s| s.ident == name),
+        _ => false,
+    }
+}
+
+/// The byte offset of a 1-based line and a 0-based column counted in characters.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let rest = &text[line_start..];
+    line_start + rest.char_indices().nth(column).map_or(rest.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPLACEMENT: &str = "impl crate::m::Layer { pub fn backward(&self) -> u8 { 7 } }";
+
+    #[test]
+    fn splice_keeps_the_lines_of_everything_else() {
+        let source = "use x;\nimpl Layer {\n    /// doc\n    pub fn backward(&self) -> u8 {\n        1\n    }\n}\nimpl P { fn fit() { panic!() } }\n";
+        let out = splice(source, REPLACEMENT, &["Layer::backward".to_string()]).unwrap();
+        assert_eq!(out.lines().count(), source.lines().count());
+        assert!(out.lines().nth(3).unwrap().contains("7"));
+        assert_eq!(out.lines().nth(7), source.lines().nth(7));
+        assert!(!out.contains("doc"));
+    }
+
+    #[test]
+    fn splice_adds_a_missing_method() {
+        let out = splice("struct A;", REPLACEMENT, &["Layer::backward".to_string()]).unwrap();
+        assert!(out.contains("impl crate :: m :: Layer"));
+    }
+
+    #[test]
+    fn splice_reports_a_syntax_error_with_its_line() {
+        let err = splice("fn a() {\n let x = ;\n}", REPLACEMENT, &["Layer::backward".to_string()]).unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn byte_offset_counts_characters() {
+        assert_eq!(byte_offset("é\nab", 1, 1), 2);
+        assert_eq!(byte_offset("é\nab", 2, 1), 4);
+    }
+}
