@@ -60,7 +60,7 @@ impl Perceptron {
         Perceptron { layers }
     }
 
-    /// A perceptron of `sizes.len() - 1` layers (sizes[0] inputs, sizes[k] neurons in layer k), with
+    /// A perceptron of `sizes.len() - 1` layers (`sizes[0]` inputs, `sizes[k]` neurons in layer k), with
     /// `activations[k - 1]` in layer k, whose parameters are drawn from one generator seeded with `seed`.
     pub fn with_seed(sizes: &[usize], activations: &[Activation], seed: u64) -> Self {
         assert_eq!(sizes.len(), activations.len() + 1, "one activation per layer");
