@@ -190,7 +190,9 @@ pub struct Compiler {
 }
 
 /// Flags of every probe build: opt-level 0 keeps the compile short, which dominates a regrade.
-const RUSTC_FLAGS: &[&str] = &["-C", "opt-level=0", "-C", "debuginfo=0", "--cap-lints", "allow", "--color", "never"];
+// `-A warnings` rather than `--cap-lints allow`: deny-by-default lints such as `long_running_const_eval`
+// must still stop a compile-time infinite loop with a message.
+const RUSTC_FLAGS: &[&str] = &["-C", "opt-level=0", "-C", "debuginfo=0", "-A", "warnings", "--color", "never"];
 
 impl Compiler {
     /// Compiles `staged`, or returns the cached result of an identical compile.

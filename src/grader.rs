@@ -1,11 +1,13 @@
 //! The pipeline, end to end: load spec ─► stage ─► build ─► probe ─► judge ─► score. A [`Grader`]
 //! is made once per exercise and grades any number of submissions, sharing the toolchain, the
-//! prebuilt dependencies and the reference's observations between them.
+//! prebuilt dependencies and the reference's and known mistakes' observations between them.
 
 use crate::build::{self, Built, Compiler, Toolchain};
 use crate::cache::{Cache, Key};
+use crate::diagnose;
 use crate::error::{Error, Result};
 use crate::judge::{self, Evidence};
+use crate::known::{self, Known, KnownMistake, Outcomes};
 use crate::parallel;
 use crate::probe::{self, Outcome, RunLimits};
 use crate::score::{self, BuildSummary, Chart, Report};
@@ -26,12 +28,9 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
     /// Parallel compiles and probe runs.
     pub jobs: usize,
-    /// Told about slow steps (the first build of the dependencies).
-    pub progress: Box<dyn Fn(&str) + Sync>,
+    /// Told about slow steps (building the dependencies, the reference, the known mistakes).
+    pub progress: Box<dyn Fn(&str) + Sync + Send>,
 }
-
-/// Observations of one source, by scenario id.
-pub type Outcomes = BTreeMap<String, Outcome>;
 
 pub struct Grader {
     pub spec: Spec,
@@ -41,12 +40,22 @@ pub struct Grader {
     limits: RunLimits,
     seed: Option<u64>,
     jobs: usize,
-    /// The reference's outcomes, computed by the first grade and shared by the rest.
-    reference: Mutex<Option<Arc<Outcomes>>>,
+    progress: Box<dyn Fn(&str) + Sync + Send>,
+    /// What submissions are compared with, made by the first grade and shared by the rest.
+    known: Mutex<Option<Arc<Known>>>,
 }
 
-/// One source's builds, by build id.
-type Builds = BTreeMap<String, Result<Built, String>>;
+/// One source's builds, by build id: a build, or why it could not be staged.
+pub type Builds = BTreeMap<String, Result<Built, String>>;
+
+/// Where the known observations come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// `expected.json`, when it matches this exercise (and its sources, where they exist).
+    Expected,
+    /// The sources under `solutions/`, built and probed.
+    Sources,
+}
 
 impl Grader {
     pub fn new(options: Options) -> Result<Grader> {
@@ -55,18 +64,19 @@ impl Grader {
         let cache = Cache::locate(options.cache_dir.as_deref())?;
         let toolchain = Toolchain::detect()?;
         let deps = build::prepare_deps(&toolchain, &cache, &spec.dir, &*options.progress)?;
-        let compiler = Compiler {
-            toolchain,
-            deps,
-            cache: cache.clone(),
-            timeout: Duration::from_secs_f64(spec.limits.build_timeout),
-        };
-        let limits = RunLimits {
-            memory_mib: spec.limits.memory_mib,
-            cpu_seconds: spec.limits.cpu_seconds,
-            output_kib: spec.limits.output_kib,
-        };
-        Ok(Grader { spec, kit, compiler, cache, limits, seed: options.seed, jobs: options.jobs.max(1), reference: Mutex::new(None) })
+        let compiler = Compiler { toolchain, deps, cache: cache.clone(), timeout: Duration::from_secs_f64(spec.limits.build_timeout) };
+        let limits = RunLimits { memory_mib: spec.limits.memory_mib, cpu_seconds: spec.limits.cpu_seconds, output_kib: spec.limits.output_kib };
+        Ok(Grader {
+            spec,
+            kit,
+            compiler,
+            cache,
+            limits,
+            seed: options.seed,
+            jobs: options.jobs.max(1),
+            progress: options.progress,
+            known: Mutex::new(None),
+        })
     }
 
     /// The seed scenario `s` runs with: the shipped one, or one derived from `--seed`.
@@ -76,9 +86,8 @@ impl Grader {
             Some(seed) => {
                 let mut key = Key::new("seed");
                 key.add(&seed.to_le_bytes()).add(s.id.as_bytes());
-                let hex = key.finish();
                 // 53 bits, so the seed survives any JSON reader as an exact integer.
-                u64::from_str_radix(&hex[..16], 16).expect("hex") >> 11
+                u64::from_str_radix(&key.finish()[..16], 16).expect("hex") >> 11
             }
         }
     }
@@ -91,73 +100,78 @@ impl Grader {
 
     /// Grades one submission.
     pub fn grade(&self, source: &Source) -> Result<Report> {
-        // The reference is needed only at judging: make it (at most once) while the submission builds.
-        let (submission, reference) = std::thread::scope(|scope| {
-            let reference = scope.spawn(|| self.reference());
-            let builds = self.build(source, true);
-            let outcomes = self.probe(&builds, false);
-            ((builds, outcomes), reference.join().expect("the reference thread does not panic"))
+        // The known observations are needed only at judging: make them (once) while this builds.
+        let (submission, known) = std::thread::scope(|scope| {
+            let known = scope.spawn(|| self.known(Origin::Expected));
+            let builds = self.build_all(&[source]).pop().expect("one source");
+            let outcomes = self.probe_all(std::slice::from_ref(&builds), false).map(|mut o| o.pop().expect("one source"));
+            ((builds, outcomes), known.join().expect("the known-observations thread does not panic"))
         });
         let (builds, outcomes) = submission;
-        let (outcomes, reference) = (outcomes?, reference?);
-        let main = builds.get("main").expect("every grade has a main build");
-        let build = match main {
-            Ok(built) => BuildSummary { ok: built.ok(), diagnostics: name_files(&built.diagnostics, source) },
-            Err(reason) => BuildSummary { ok: false, diagnostics: reason.clone() },
-        };
-        Ok(self.report(source, build, &outcomes, &reference))
+        let (outcomes, known) = (outcomes?, known?);
+        Ok(self.report(source, &builds, &outcomes, &known))
     }
 
-    /// Judges and scores `outcomes` against the reference's.
-    fn report(&self, source: &Source, build: BuildSummary, outcomes: &Outcomes, reference: &Outcomes) -> Report {
-        let mut checks = Vec::new();
-        let mut charts = Vec::new();
-        for check in &self.spec.checks {
-            let evidence: Vec<Evidence> = check
-                .scenarios
-                .iter()
-                .map(|id| Evidence { scenario: id, submission: &outcomes[id], reference: reference.get(id) })
-                .collect();
-            let verdict = judge::judge(check, &evidence);
-            checks.push(score::check_result(check, verdict, None));
-            if let Some(key) = &check.chart {
-                let series = |o: Option<&Outcome>| o.and_then(|o| o.values()).and_then(|v| v.get(key)).map(|v| v.numbers().to_vec());
+    /// Judges, diagnoses and scores `outcomes` of `source` against the known observations.
+    pub fn report(&self, source: &Source, builds: &Builds, outcomes: &Outcomes, known: &Known) -> Report {
+        let verdicts: Vec<_> = self
+            .spec
+            .checks
+            .iter()
+            .map(|check| {
+                let evidence: Vec<Evidence> = check
+                    .scenarios
+                    .iter()
+                    .map(|id| Evidence { scenario: id, submission: &outcomes[id], reference: known.reference.get(id) })
+                    .collect();
+                judge::judge(check, &evidence)
+            })
+            .collect();
+        let statuses: Vec<_> = verdicts.iter().map(|v| v.status).collect();
+        let diagnoses = diagnose::diagnose(&self.spec, &statuses, outcomes, known);
+        let checks = self.spec.checks.iter().zip(verdicts).zip(diagnoses).map(|((check, verdict), diagnosis)| score::check_result(check, verdict, diagnosis)).collect();
+        let charts = self
+            .spec
+            .checks
+            .iter()
+            .filter_map(|check| {
+                let key = check.chart.as_ref()?;
                 let first = &check.scenarios[0];
-                charts.push(Chart {
-                    check: check.id.clone(),
-                    key: key.clone(),
-                    submission: series(outcomes.get(first)),
-                    reference: series(reference.get(first)),
-                });
-            }
-        }
+                let series = |o: Option<&Outcome>| o.and_then(|o| o.values()).and_then(|v| v.get(key)).map(|v| v.numbers().to_vec());
+                Some(Chart { check: check.id.clone(), key: key.clone(), submission: series(outcomes.get(first)), reference: series(known.reference.get(first)) })
+            })
+            .collect();
+        let build = match builds.get("main") {
+            Some(Ok(built)) => BuildSummary { ok: built.ok(), diagnostics: name_files(&built.diagnostics, source) },
+            Some(Err(reason)) => BuildSummary { ok: false, diagnostics: reason.clone() },
+            None => BuildSummary { ok: false, diagnostics: String::new() },
+        };
         Report::new(self.spec.name.clone(), self.spec.title.clone(), source.label.clone(), self.seed, build, checks, charts)
     }
 
-    /// Compiles every build of `source`, in parallel. A build that cannot be staged, or that rustc
-    /// rejects, is recorded with the reason; only the machine's faults are errors.
-    fn build(&self, source: &Source, is_submission: bool) -> Builds {
+    /// Compiles every build of every source, all in parallel. A build that cannot be staged, or
+    /// that rustc rejects, is recorded with the reason; only the machine's faults are errors.
+    pub fn build_all(&self, sources: &[&Source]) -> Vec<Builds> {
         let ids = self.spec.build_ids();
-        let results = parallel::map(&ids, self.jobs, |id| -> Result<Built, String> {
-            let staged = self.kit.stage(source, id)?;
-            let built = self.compiler.compile(&staged).map_err(|e| e.to_string())?;
-            if built.ok() {
-                return Ok(built);
-            }
-            if !is_submission {
-                return Err(format!("does not compile:\n{}", built.diagnostics));
-            }
-            Ok(built)
+        let work: Vec<(usize, &String)> = (0..sources.len()).flat_map(|s| ids.iter().map(move |id| (s, id))).collect();
+        let results = parallel::map(&work, self.jobs, |&(s, id)| -> Result<Built, String> {
+            let staged = self.kit.stage(sources[s], id)?;
+            self.compiler.compile(&staged).map_err(|e| e.to_string())
         });
-        ids.into_iter().zip(results).collect()
+        let mut builds: Vec<Builds> = sources.iter().map(|_| Builds::new()).collect();
+        for ((s, id), result) in work.into_iter().zip(results) {
+            builds[s].insert(id.clone(), result);
+        }
+        builds
     }
 
-    /// Runs every scenario on the build it names. `trusted` outcomes are cached by build.
-    fn probe(&self, builds: &Builds, trusted: bool) -> Result<Outcomes> {
-        let scenarios: Vec<&Scenario> = self.spec.scenarios.iter().collect();
-        let results = parallel::map(&scenarios, self.jobs, |scenario| -> Result<Outcome> {
+    /// Runs every scenario of every source on the build it names, all in parallel. `trusted`
+    /// outcomes are cached by build, since the same build always behaves the same.
+    pub fn probe_all(&self, builds: &[Builds], trusted: bool) -> Result<Vec<Outcomes>> {
+        let work: Vec<(usize, &Scenario)> = (0..builds.len()).flat_map(|b| self.spec.scenarios.iter().map(move |s| (b, s))).collect();
+        let results = parallel::map(&work, self.jobs, |&(b, scenario)| -> Result<Outcome> {
             let not_built = |reason: String| Ok(Outcome::NotBuilt { reason });
-            match builds.get(&scenario.build) {
+            match builds[b].get(&scenario.build) {
                 Some(Ok(Built { binary: Some(binary), key, .. })) => {
                     let seed = self.seed_of(scenario);
                     if trusted {
@@ -172,9 +186,9 @@ impl Grader {
                 None => not_built(format!("no build `{}`", scenario.build)),
             }
         });
-        let mut outcomes = Outcomes::new();
-        for (scenario, result) in scenarios.iter().zip(results) {
-            outcomes.insert(scenario.id.clone(), result?);
+        let mut outcomes: Vec<Outcomes> = builds.iter().map(|_| Outcomes::new()).collect();
+        for ((b, scenario), result) in work.into_iter().zip(results) {
+            outcomes[b].insert(scenario.id.clone(), result?);
         }
         Ok(outcomes)
     }
@@ -183,32 +197,86 @@ impl Grader {
         self.spec.variants.iter().find(|v| v.id == id).map_or(id.to_string(), |v| v.title.clone())
     }
 
-    /// The reference's outcomes on every scenario, computed once per grader.
-    pub fn reference(&self) -> Result<Arc<Outcomes>> {
-        if let Some(outcomes) = self.reference.lock().expect("not poisoned").as_ref() {
-            return Ok(outcomes.clone());
+    /// The reference's and known mistakes' observations, made once per grader. `prefer` says
+    /// whether a current `expected.json` may stand in for the sources; with `--seed` only the
+    /// sources can answer.
+    pub fn known(&self, prefer: Origin) -> Result<Arc<Known>> {
+        let mut slot = self.known.lock().expect("not poisoned");
+        if let Some(known) = slot.as_ref() {
+            return Ok(known.clone());
         }
-        let path = self.spec.reference.clone().ok_or_else(|| Error::Reference {
-            what: "is missing".into(),
-            message: format!("{} names no reference file that exists", self.spec.dir.join(spec::SPEC_FILE).display()),
-        })?;
-        let mut source = Source::read(&self.spec, &path)?;
-        source.label = "reference".into();
-        let builds = self.build(&source, false);
-        for (id, built) in &builds {
-            if let Err(reason) = built {
-                return Err(Error::Reference { what: format!("(build `{id}`)"), message: reason.clone() });
+        let inputs = known::input_hashes(&self.spec, &|s| self.seed_of(s))?;
+        let have_sources = self.spec.reference.is_some();
+        let blessed = if self.seed.is_none() { known::read_expected(&self.spec.expected)? } else { None };
+        let sources = if have_sources { Some(self.sources()?) } else { None };
+        let known = match (blessed, sources) {
+            (Some(blessed), sources) if prefer == Origin::Expected && known::changed_inputs(&blessed.inputs, &inputs).is_empty() && sources.as_ref().is_none_or(|(r, m)| known::sources_hash(r, m) == blessed.sources) => blessed,
+            (_, Some((reference, mistakes))) => self.from_sources(inputs, &reference, &mistakes)?,
+            (Some(blessed), None) => {
+                let changed = known::changed_inputs(&blessed.inputs, &inputs);
+                return Err(Error::Reference {
+                    what: "is not in this copy of the exercise".into(),
+                    message: format!(
+                        "{} was made for other versions of {}. Restore those files as they were given to you \
+                         (only your {} is graded), or ask for a fresh copy of the exercise.",
+                        self.spec.expected.display(),
+                        changed.join(", "),
+                        self.spec.submission.join(", ")
+                    ),
+                });
+            }
+            (None, None) => {
+                let why = if self.seed.is_some() {
+                    "--seed needs the reference's source to probe fresh scenarios, and this copy of the exercise has none"
+                } else {
+                    "this copy of the exercise has neither the reference's source nor an expected.json (`grade bless` writes it)"
+                };
+                return Err(Error::Reference { what: "is missing".into(), message: why.into() });
+            }
+        };
+        let known = Arc::new(known);
+        *slot = Some(known.clone());
+        Ok(known)
+    }
+
+    /// The reference's source and the catalog of known mistakes.
+    pub fn sources(&self) -> Result<(Source, Vec<known::Mistake>)> {
+        let path = self.spec.reference.clone().ok_or_else(|| Error::Reference { what: "is missing".into(), message: "exercise.toml names no reference file that exists".into() })?;
+        let mut reference = Source::read(&self.spec, &path)?;
+        reference.label = "reference".into();
+        Ok((reference, known::read_catalog(&self.spec)?))
+    }
+
+    /// Builds and probes the reference and every known mistake.
+    fn from_sources(&self, inputs: BTreeMap<String, String>, reference: &Source, mistakes: &[known::Mistake]) -> Result<Known> {
+        let mut sources = vec![reference];
+        sources.extend(mistakes.iter().map(|m| &m.source));
+        if mistakes.is_empty() {
+            (self.progress)("building the reference solution (once; cached)");
+        } else {
+            (self.progress)(&format!("building the reference solution and {} known mistakes (once; cached)", mistakes.len()));
+        }
+        let builds = self.build_all(&sources);
+        for (id, built) in &builds[0] {
+            match built {
+                Ok(b) if b.ok() => {}
+                Ok(b) => return Err(Error::Reference { what: format!("does not compile (build `{id}`)"), message: b.diagnostics.clone() }),
+                Err(reason) => return Err(Error::Reference { what: format!("cannot be staged (build `{id}`)"), message: reason.clone() }),
             }
         }
-        let outcomes = Arc::new(self.probe(&builds, true)?);
-        for (id, outcome) in outcomes.iter() {
-            if outcome.values().is_none() {
-                let why = judge::problem(outcome).unwrap_or_default();
+        let mut outcomes = self.probe_all(&builds, true)?.into_iter();
+        let reference_outcomes = outcomes.next().expect("the reference's");
+        for (id, outcome) in &reference_outcomes {
+            if let Some(why) = judge::problem(outcome) {
                 return Err(Error::Reference { what: format!("fails on scenario `{id}`"), message: why });
             }
         }
-        *self.reference.lock().expect("not poisoned") = Some(outcomes.clone());
-        Ok(outcomes)
+        let known_mistakes = mistakes
+            .iter()
+            .zip(outcomes)
+            .map(|(m, outcomes)| KnownMistake { id: m.id.clone(), title: m.title.clone(), hint: m.hint.clone(), outcomes })
+            .collect();
+        Ok(Known { inputs, sources: known::sources_hash(reference, mistakes), reference: reference_outcomes, mistakes: known_mistakes })
     }
 }
 

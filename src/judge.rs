@@ -176,23 +176,17 @@ fn holds(rule: &Expectation, e: &Evidence) -> Result<(), Verdict> {
         }
         Expectation::Decreasing { key } => {
             let series = values.get(key).ok_or_else(|| missing(key))?.numbers();
+            if let Some(i) = series.iter().position(|v| !v.is_finite()) {
+                return Err(fail(format!("`{key}` is {} at step {} of {} (scenario {})", number(series[i]), i + 1, series.len(), e.scenario), None));
+            }
             for (i, pair) in series.windows(2).enumerate() {
-                if pair[1].partial_cmp(&pair[0]) != Some(std::cmp::Ordering::Less) {
+                if pair[1] >= pair[0] {
+                    let how = if pair[1] == pair[0] { "stays at" } else { "rises to" };
                     return Err(fail(
-                        format!(
-                            "`{key}` does not fall at step {} of {}: {} → {} (scenario {})",
-                            i + 2,
-                            series.len(),
-                            number(pair[0]),
-                            number(pair[1]),
-                            e.scenario
-                        ),
+                        format!("`{key}` does not fall at step {} of {}: {} {how} {} (scenario {})", i + 2, series.len(), number(pair[0]), number(pair[1]), e.scenario),
                         None,
                     ));
                 }
-            }
-            if series.iter().any(|v| !v.is_finite()) {
-                return Err(fail(format!("`{key}` is not finite: {series:?} (scenario {})", e.scenario), None));
             }
             Ok(())
         }
@@ -303,6 +297,9 @@ fn shape(shape: &[usize]) -> String {
 
 /// A number short enough to read and precise enough to see the difference.
 pub fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
     if v == 0.0 || (1e-4..1e6).contains(&v.abs()) {
         let text = format!("{v:.6}");
         let text = text.trim_end_matches('0');

@@ -12,9 +12,11 @@
 pub mod app;
 pub mod build;
 pub mod cache;
+pub mod diagnose;
 pub mod error;
 pub mod grader;
 pub mod judge;
+pub mod known;
 pub mod parallel;
 pub mod probe;
 pub mod report;

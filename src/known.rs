@@ -1,0 +1,170 @@
+//! What a submission is compared with: the reference's observations and the known mistakes'.
+//! In the instructor's repository they are made from the sources under `solutions/` (built and
+//! probed like any submission, cached); `grade bless` writes them to `expected.json`, from which a
+//! students' copy without solutions grades and diagnoses. This module owns that file.
+
+use crate::cache::{write_atomic, Key};
+use crate::error::{Error, Result};
+use crate::probe::Outcome;
+use crate::spec::Spec;
+use crate::stage::Source;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Observations of one source, by scenario id.
+pub type Outcomes = BTreeMap<String, Outcome>;
+
+/// The reference's and the known mistakes' observations on every scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Known {
+    /// A hash, per file, of the trusted inputs that shape observations (scenarios, probe, given
+    /// files, variants): a copy whose files differ cannot use these observations.
+    pub inputs: BTreeMap<String, String>,
+    /// A hash of the reference's and the mistakes' sources, when they were made from them.
+    pub sources: String,
+    /// The reference's observations.
+    pub reference: Outcomes,
+    /// Each known mistake's, in catalog order.
+    pub mistakes: Vec<KnownMistake>,
+}
+
+/// A known mistake and how it behaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnownMistake {
+    pub id: String,
+    /// What the code does wrong, in a line.
+    pub title: String,
+    /// What a good teaching assistant would say.
+    pub hint: String,
+    pub outcomes: Outcomes,
+}
+
+/// An entry of the catalog, with its source.
+#[derive(Debug, Clone)]
+pub struct Mistake {
+    pub id: String,
+    pub title: String,
+    pub hint: String,
+    pub source: Source,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Catalog {
+    #[serde(default)]
+    mistake: Vec<toml::Spanned<CatalogEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogEntry {
+    id: String,
+    file: String,
+    title: String,
+    hint: String,
+}
+
+/// Reads the catalog named by the spec (none when this copy has none).
+pub fn read_catalog(spec: &Spec) -> Result<Vec<Mistake>> {
+    let Some(path) = &spec.mistakes else { return Ok(Vec::new()) };
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let at = |offset: usize, message: String| {
+        let before = &text[..offset.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Error::Spec { path: path.clone(), line, column, message }
+    };
+    let catalog: Catalog = toml::from_str(&text).map_err(|e| at(e.span().map_or(0, |s| s.start), e.message().trim().to_string()))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut mistakes: Vec<Mistake> = Vec::new();
+    for spanned in catalog.mistake {
+        let start = spanned.span().start;
+        let entry = spanned.into_inner();
+        if mistakes.iter().any(|m| m.id == entry.id) {
+            return Err(at(start, format!("duplicate mistake id `{}`", entry.id)));
+        }
+        let file = dir.join(&entry.file);
+        if !file.is_file() {
+            return Err(at(start, format!("mistake `{}`: no file {}", entry.id, file.display())));
+        }
+        let mut source = Source::read(spec, &file)?;
+        source.label = entry.id.clone();
+        mistakes.push(Mistake { id: entry.id, title: entry.title, hint: entry.hint, source });
+    }
+    Ok(mistakes)
+}
+
+/// Hashes, per file, of the trusted inputs that shape observations. `seeds` are the seeds each
+/// scenario runs with.
+pub fn input_hashes(spec: &Spec, seeds: &dyn Fn(&crate::spec::Scenario) -> u64) -> Result<BTreeMap<String, String>> {
+    let mut hashes = BTreeMap::new();
+    let mut scenarios = Key::new("scenarios");
+    for s in &spec.scenarios {
+        scenarios.add(s.id.as_bytes()).add(s.build.as_bytes());
+        for arg in s.argv(seeds(s)) {
+            scenarios.add(arg.as_bytes());
+        }
+    }
+    hashes.insert("exercise.toml (scenarios)".to_string(), scenarios.finish());
+    let mut files: Vec<(String, String)> = spec.given.iter().map(|f| (f.clone(), f.clone())).collect();
+    files.push((spec.probe.clone(), spec.probe.clone()));
+    for variant in &spec.variants {
+        files.push((variant.from.clone(), format!("{}{}", variant.from, variant.replace.join(","))));
+    }
+    for (file, salt) in files {
+        let path = spec.dir.join(&file);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let mut key = Key::new("file");
+        key.add(salt.as_bytes()).add(&bytes);
+        hashes.insert(file, key.finish());
+    }
+    Ok(hashes)
+}
+
+/// A hash of the reference's and the mistakes' sources.
+pub fn sources_hash(reference: &Source, mistakes: &[Mistake]) -> String {
+    let mut key = Key::new("sources");
+    for text in reference.files.values() {
+        key.add(text.as_bytes());
+    }
+    for m in mistakes {
+        key.add(m.id.as_bytes()).add(m.title.as_bytes()).add(m.hint.as_bytes());
+        for text in m.source.files.values() {
+            key.add(text.as_bytes());
+        }
+    }
+    key.finish()
+}
+
+/// Reads `expected.json`; `None` when there is none.
+pub fn read_expected(path: &Path) -> Result<Option<Known>> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| Error::SpecFile { path: path.to_path_buf(), message: format!("not a file `grade bless` wrote ({e}); run `grade bless` again") })
+}
+
+/// Writes `expected.json`.
+pub fn write_expected(path: &Path, known: &Known) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(known).expect("observations serialise");
+    text.push('\n');
+    write_atomic(path, text.as_bytes())
+}
+
+/// The files whose hash differs between two sets of input hashes.
+pub fn changed_inputs(blessed: &BTreeMap<String, String>, now: &BTreeMap<String, String>) -> Vec<String> {
+    let mut names: Vec<String> = blessed.keys().chain(now.keys()).cloned().collect();
+    names.sort();
+    names.dedup();
+    names.into_iter().filter(|n| blessed.get(n) != now.get(n)).collect()
+}
+
+/// Where the reference's source is expected to be, for messages.
+pub fn reference_hint(spec: &Spec) -> PathBuf {
+    spec.dir.join(crate::spec::SPEC_FILE)
+}
