@@ -1,12 +1,14 @@
 //! What each command of the `grade` binary does, given its already-parsed arguments: build a
-//! grader, run it, render the report, and say which exit code that deserves.
+//! grader, run it, render the result, and say which exit code that deserves.
 
-use crate::error::Result;
-use crate::grader::{Grader, Options};
+use crate::error::{Error, Result};
+use crate::grader::{Grader, Options, Origin};
+use crate::known;
 use crate::report;
 use crate::score::Report;
+use crate::validate;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Exit codes (DESIGN.md): every check passed; graded with some check not passing; not graded.
 pub const EXIT_PASSED: u8 = 0;
@@ -20,42 +22,93 @@ pub enum Format {
     Json,
 }
 
-/// `grade <EXERCISE_DIR>`.
-pub struct GradeRequest {
-    pub exercise: PathBuf,
-    /// The submission; the exercise folder's own `src/...` when absent.
-    pub submission: Option<PathBuf>,
-    pub format: Format,
-    pub seed: Option<u64>,
+/// Options every command takes.
+pub struct Common {
     pub cache_dir: Option<PathBuf>,
     pub jobs: usize,
 }
 
+/// `grade <EXERCISE_DIR>`.
+pub struct GradeRequest {
+    pub exercise: PathBuf,
+    /// The submission; the exercise folder's own files when absent.
+    pub submission: Option<PathBuf>,
+    pub format: Format,
+    pub seed: Option<u64>,
+    pub common: Common,
+}
+
 /// Grades one submission and prints the report on stdout; returns the exit code.
 pub fn grade(request: GradeRequest) -> Result<u8> {
+    let grader = grader(&request.exercise, request.seed, request.common)?;
+    let submission = request
+        .submission
+        .unwrap_or_else(|| request.exercise.clone());
+    let report = grader.grade_path(&submission)?;
+    print(&match request.format {
+        Format::Human => report::human::render(&report, use_color()),
+        Format::Json => report::json::render(&report),
+    });
+    Ok(exit_code(&report))
+}
+
+/// `grade validate`: prints the table; exit 0 only when everything holds.
+pub fn validate(exercise: &Path, seed: Option<u64>, common: Common) -> Result<u8> {
+    let grader = grader(exercise, seed, common)?;
+    let validation = validate::validate(&grader)?;
+    print(&report::validation::render(&validation, use_color()));
+    Ok(if validation.passed() {
+        EXIT_PASSED
+    } else {
+        EXIT_FAILED
+    })
+}
+
+/// `grade bless`: writes `expected.json` from the sources.
+pub fn bless(exercise: &Path, common: Common) -> Result<u8> {
+    let grader = grader(exercise, None, common)?;
+    if grader.spec.reference.is_none() {
+        return Err(Error::Usage(format!(
+            "{} has no reference solution beside it: bless needs solutions/",
+            exercise.display()
+        )));
+    }
+    let known = grader.known(Origin::Sources)?;
+    known::write_expected(&grader.spec.expected, &known)?;
+    print(&format!(
+        "wrote {}: the reference's and {} known mistakes' observations on {} scenarios\n",
+        grader.spec.expected.display(),
+        known.mistakes.len(),
+        known.reference.len()
+    ));
+    Ok(EXIT_PASSED)
+}
+
+fn grader(exercise: &Path, seed: Option<u64>, common: Common) -> Result<Grader> {
     let interactive = std::io::stderr().is_terminal();
-    let grader = Grader::new(Options {
-        exercise: request.exercise.clone(),
-        seed: request.seed,
-        cache_dir: request.cache_dir,
-        jobs: request.jobs,
+    Grader::new(Options {
+        exercise: exercise.to_path_buf(),
+        seed,
+        cache_dir: common.cache_dir,
+        jobs: common.jobs,
         progress: Box::new(move |message| {
             if interactive {
                 eprintln!("grade: {message}…");
             }
         }),
-    })?;
-    let submission = request.submission.unwrap_or_else(|| request.exercise.clone());
-    let report = grader.grade_path(&submission)?;
-    print(&report, request.format);
-    Ok(if report.all_passed() { EXIT_PASSED } else { EXIT_FAILED })
+    })
 }
 
-fn print(report: &Report, format: Format) {
-    let text = match format {
-        Format::Human => report::human::render(report, use_color()),
-        Format::Json => report::json::render(report),
-    };
+/// 0 when every check passed, 1 otherwise.
+pub fn exit_code(report: &Report) -> u8 {
+    if report.all_passed() {
+        EXIT_PASSED
+    } else {
+        EXIT_FAILED
+    }
+}
+
+fn print(text: &str) {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`grade … | head`) is not worth a panic.
     let _ = stdout.write_all(text.as_bytes());

@@ -27,13 +27,25 @@ pub struct Toolchain {
 impl Toolchain {
     /// `$RUSTC` / `$CARGO`, else `rustc` / `cargo` on the PATH.
     pub fn detect() -> Result<Toolchain> {
-        let rustc = std::env::var_os("RUSTC").map(PathBuf::from).unwrap_or_else(|| "rustc".into());
-        let cargo = std::env::var_os("CARGO").map(PathBuf::from).unwrap_or_else(|| "cargo".into());
+        let rustc = std::env::var_os("RUSTC")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "rustc".into());
+        let cargo = std::env::var_os("CARGO")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "cargo".into());
         let run = |program: &Path, args: &[&str]| -> Result<String> {
-            let failed = |message: String| Error::Toolchain { program: program.display().to_string(), message };
-            let output = Command::new(program).args(args).output().map_err(|e| failed(e.to_string()))?;
+            let failed = |message: String| Error::Toolchain {
+                program: program.display().to_string(),
+                message,
+            };
+            let output = Command::new(program)
+                .args(args)
+                .output()
+                .map_err(|e| failed(e.to_string()))?;
             if !output.status.success() {
-                return Err(failed(String::from_utf8_lossy(&output.stderr).trim().to_string()));
+                return Err(failed(
+                    String::from_utf8_lossy(&output.stderr).trim().to_string(),
+                ));
             }
             Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
         };
@@ -41,7 +53,11 @@ impl Toolchain {
         let sysroot = run(&rustc, &["--print", "sysroot"])?;
         let real = Path::new(&sysroot).join("bin").join("rustc");
         let rustc = if real.is_file() { real } else { rustc };
-        Ok(Toolchain { rustc, cargo, version })
+        Ok(Toolchain {
+            rustc,
+            cargo,
+            version,
+        })
     }
 }
 
@@ -60,13 +76,24 @@ pub struct Deps {
 
 /// Builds (or finds in the cache) the dependencies listed in the exercise's `Cargo.toml`.
 /// `progress` is told when a real build starts, since it takes seconds.
-pub fn prepare_deps(toolchain: &Toolchain, cache: &Cache, exercise: &Path, progress: &dyn Fn(&str)) -> Result<Deps> {
+pub fn prepare_deps(
+    toolchain: &Toolchain,
+    cache: &Cache,
+    exercise: &Path,
+    progress: &dyn Fn(&str),
+) -> Result<Deps> {
     let manifest_path = exercise.join("Cargo.toml");
     let manifest_text = std::fs::read_to_string(&manifest_path)
         .map_err(|e| Error::io(format!("reading {}", manifest_path.display()), e))?;
-    let manifest: toml::Table = toml::from_str(&manifest_text)
-        .map_err(|e| Error::SpecFile { path: manifest_path.clone(), message: e.message().to_string() })?;
-    let dependencies = manifest.get("dependencies").and_then(|d| d.as_table()).cloned().unwrap_or_default();
+    let manifest: toml::Table = toml::from_str(&manifest_text).map_err(|e| Error::SpecFile {
+        path: manifest_path.clone(),
+        message: e.message().to_string(),
+    })?;
+    let dependencies = manifest
+        .get("dependencies")
+        .and_then(|d| d.as_table())
+        .cloned()
+        .unwrap_or_default();
     let edition = manifest
         .get("package")
         .and_then(|p| p.get("edition"))
@@ -77,7 +104,10 @@ pub fn prepare_deps(toolchain: &Toolchain, cache: &Cache, exercise: &Path, progr
     let dependencies_text = toml::to_string(&dependencies).expect("a table serialises");
 
     let mut key = Key::new("deps-v1");
-    key.add(toolchain.version.as_bytes()).add(dependencies_text.as_bytes()).add(&lock).add(edition.as_bytes());
+    key.add(toolchain.version.as_bytes())
+        .add(dependencies_text.as_bytes())
+        .add(&lock)
+        .add(edition.as_bytes());
     let fingerprint = key.finish();
     let dir = cache.dir(&["deps", &fingerprint])?;
     let record = dir.join("deps.json");
@@ -110,30 +140,60 @@ pub fn prepare_deps(toolchain: &Toolchain, cache: &Cache, exercise: &Path, progr
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .env_remove("RUSTFLAGS")
         .output()
-        .map_err(|e| Error::Toolchain { program: toolchain.cargo.display().to_string(), message: e.to_string() })?;
+        .map_err(|e| Error::Toolchain {
+            program: toolchain.cargo.display().to_string(),
+            message: e.to_string(),
+        })?;
     let log = String::from_utf8_lossy(&output.stderr).to_string();
     if !output.status.success() {
-        let offline = log.contains("failed to download") || log.contains("Unable to update") || log.contains("failed to get");
+        let offline = log.contains("failed to download")
+            || log.contains("Unable to update")
+            || log.contains("failed to get");
         return Err(Error::Dependencies { log, offline });
     }
     let mut externs = BTreeMap::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(message) = serde_json::from_str::<Artifact>(line) else { continue };
-        if message.reason != "compiler-artifact" || !message.target.kind.iter().any(|k| k == "lib" || k == "rlib") {
+        let Ok(message) = serde_json::from_str::<Artifact>(line) else {
+            continue;
+        };
+        if message.reason != "compiler-artifact"
+            || !message
+                .target
+                .kind
+                .iter()
+                .any(|k| k == "lib" || k == "rlib")
+        {
             continue;
         }
         let package = package_name(&message.package_id);
         if names.iter().any(|n| n.as_str() == package) {
-            if let Some(rlib) = message.filenames.iter().find(|f| f.extension().is_some_and(|e| e == "rlib")) {
+            if let Some(rlib) = message
+                .filenames
+                .iter()
+                .find(|f| f.extension().is_some_and(|e| e == "rlib"))
+            {
                 externs.insert(message.target.name.replace('-', "_"), rlib.clone());
             }
         }
     }
     if externs.len() != names.len() {
-        return Err(Error::Dependencies { log: format!("cargo built {externs:?} but the exercise needs {names:?}"), offline: false });
+        return Err(Error::Dependencies {
+            log: format!("cargo built {externs:?} but the exercise needs {names:?}"),
+            offline: false,
+        });
     }
-    let deps = Deps { externs, search: dir.join("target").join("debug").join("deps"), edition, fingerprint };
-    write_atomic(&record, serde_json::to_string_pretty(&deps).expect("serialises").as_bytes())?;
+    let deps = Deps {
+        externs,
+        search: dir.join("target").join("debug").join("deps"),
+        edition,
+        fingerprint,
+    };
+    write_atomic(
+        &record,
+        serde_json::to_string_pretty(&deps)
+            .expect("serialises")
+            .as_bytes(),
+    )?;
     Ok(deps)
 }
 
@@ -192,13 +252,23 @@ pub struct Compiler {
 /// Flags of every probe build: opt-level 0 keeps the compile short, which dominates a regrade.
 // `-A warnings` rather than `--cap-lints allow`: deny-by-default lints such as `long_running_const_eval`
 // must still stop a compile-time infinite loop with a message.
-const RUSTC_FLAGS: &[&str] = &["-C", "opt-level=0", "-C", "debuginfo=0", "-A", "warnings", "--color", "never"];
+const RUSTC_FLAGS: &[&str] = &[
+    "-C",
+    "opt-level=0",
+    "-C",
+    "debuginfo=0",
+    "-A",
+    "warnings",
+    "--color",
+    "never",
+];
 
 impl Compiler {
     /// Compiles `staged`, or returns the cached result of an identical compile.
     pub fn compile(&self, staged: &Staged) -> Result<Built> {
         let mut key = Key::new("build-v1");
-        key.add(self.toolchain.version.as_bytes()).add(self.deps.fingerprint.as_bytes());
+        key.add(self.toolchain.version.as_bytes())
+            .add(self.deps.fingerprint.as_bytes());
         for flag in RUSTC_FLAGS {
             key.add(flag.as_bytes());
         }
@@ -220,9 +290,11 @@ impl Compiler {
         for (relative, bytes) in &staged.files {
             let path = scratch.path().join(relative);
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
             }
-            std::fs::write(&path, bytes).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+            std::fs::write(&path, bytes)
+                .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
         }
         let mut args: Vec<String> = vec![
             "--crate-name".into(),
@@ -258,24 +330,49 @@ impl Compiler {
                 channel_cap: 0,
             },
         };
-        let finished = sandbox::run(&job).map_err(|e| Error::Toolchain { program: self.toolchain.rustc.display().to_string(), message: e.to_string() })?;
+        let finished = sandbox::run(&job).map_err(|e| Error::Toolchain {
+            program: self.toolchain.rustc.display().to_string(),
+            message: e.to_string(),
+        })?;
         let mut diagnostics = finished.stderr.text();
         let binary = scratch.path().join("probe");
         let built = match finished.exit {
             Exit::Code(0) if binary.is_file() => {
-                std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
                 let target = dir.join("probe");
-                std::fs::rename(&binary, &target).map_err(|e| Error::io(format!("moving {}", target.display()), e))?;
-                Built { binary: Some(target), diagnostics: String::new(), key }
+                std::fs::rename(&binary, &target)
+                    .map_err(|e| Error::io(format!("moving {}", target.display()), e))?;
+                Built {
+                    binary: Some(target),
+                    diagnostics: String::new(),
+                    key,
+                }
             }
             Exit::TimedOut => {
-                diagnostics.push_str(&format!("\nerror: the compiler did not finish within {} s", self.timeout.as_secs_f64()));
+                diagnostics.push_str(&format!(
+                    "\nerror: the compiler did not finish within {} s",
+                    self.timeout.as_secs_f64()
+                ));
                 // A timeout may be the machine's fault: not cached.
-                return Ok(Built { binary: None, diagnostics, key });
+                return Ok(Built {
+                    binary: None,
+                    diagnostics,
+                    key,
+                });
             }
-            _ => Built { binary: None, diagnostics: self.explain(&diagnostics), key },
+            _ => Built {
+                binary: None,
+                diagnostics: self.explain(&diagnostics),
+                key,
+            },
         };
-        write_atomic(&record, serde_json::to_string(&built).expect("serialises").as_bytes())?;
+        write_atomic(
+            &record,
+            serde_json::to_string(&built)
+                .expect("serialises")
+                .as_bytes(),
+        )?;
         Ok(built)
     }
 
@@ -284,11 +381,22 @@ impl Compiler {
         let available: Vec<&str> = self.deps.externs.keys().map(String::as_str).collect();
         let mut missing: Vec<String> = Vec::new();
         for line in diagnostics.lines() {
-            for marker in ["unlinked crate `", "can't find crate for `", "unresolved import `", "undeclared crate or module `"] {
+            for marker in [
+                "unlinked crate `",
+                "can't find crate for `",
+                "unresolved import `",
+                "undeclared crate or module `",
+            ] {
                 if let Some(rest) = line.split(marker).nth(1) {
                     let name = rest.split(['`', ':']).next().unwrap_or("").to_string();
-                    let known = available.contains(&name.as_str()) || ["crate", "self", "super", "std", "core", "alloc"].contains(&name.as_str());
-                    if !name.is_empty() && !known && !missing.contains(&name) && line.contains("crate") {
+                    let known = available.contains(&name.as_str())
+                        || ["crate", "self", "super", "std", "core", "alloc"]
+                            .contains(&name.as_str());
+                    if !name.is_empty()
+                        && !known
+                        && !missing.contains(&name)
+                        && line.contains("crate")
+                    {
                         missing.push(name);
                     }
                 }
@@ -311,7 +419,13 @@ mod tests {
 
     #[test]
     fn package_names_from_both_id_formats() {
-        assert_eq!(package_name("registry+https://github.com/rust-lang/crates.io-index#ndarray@0.17.2"), "ndarray");
-        assert_eq!(package_name("ndarray 0.17.2 (registry+https://github.com/rust-lang/crates.io-index)"), "ndarray");
+        assert_eq!(
+            package_name("registry+https://github.com/rust-lang/crates.io-index#ndarray@0.17.2"),
+            "ndarray"
+        );
+        assert_eq!(
+            package_name("ndarray 0.17.2 (registry+https://github.com/rust-lang/crates.io-index)"),
+            "ndarray"
+        );
     }
 }

@@ -21,17 +21,23 @@ impl Cache {
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os("GRADE_CACHE_DIR").map(PathBuf::from))
             .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("grade")))
-            .or_else(|| std::env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache").join("grade")))
+            .or_else(|| {
+                std::env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache").join("grade"))
+            })
             .unwrap_or_else(|| std::env::temp_dir().join("grade-cache"));
-        std::fs::create_dir_all(&root).map_err(|e| Error::io(format!("creating the cache folder {}", root.display()), e))?;
-        let root = root.canonicalize().map_err(|e| Error::io(format!("opening the cache folder {}", root.display()), e))?;
+        std::fs::create_dir_all(&root)
+            .map_err(|e| Error::io(format!("creating the cache folder {}", root.display()), e))?;
+        let root = root
+            .canonicalize()
+            .map_err(|e| Error::io(format!("opening the cache folder {}", root.display()), e))?;
         Ok(Cache { root })
     }
 
     /// A folder of the cache, created if needed.
     pub fn dir(&self, parts: &[&str]) -> Result<PathBuf> {
         let dir = parts.iter().fold(self.root.clone(), |d, p| d.join(p));
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
         Ok(dir)
     }
 
@@ -48,10 +54,19 @@ impl Cache {
 /// Writes `bytes` to `path` atomically: a reader sees the old file, or the whole new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(format!("writing in {}", dir.display()), e))?;
-    std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-    file.persist(path).map_err(|e| Error::io(format!("writing {}", path.display()), e.error))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| Error::io(format!("writing in {}", dir.display()), e))?;
+    std::io::Write::write_all(&mut file, bytes)
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    // A temporary file is private; what it becomes (expected.json, cache entries) is not.
+    use std::os::unix::fs::PermissionsExt;
+    let _ = file
+        .as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644));
+    file.persist(path)
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e.error))?;
     Ok(())
 }
 
@@ -74,6 +89,11 @@ impl Key {
     }
 
     pub fn finish(self) -> String {
-        self.0.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+        self.0
+            .finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }

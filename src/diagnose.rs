@@ -12,7 +12,12 @@ use crate::spec::{template_prefix, Check, Expectation, Spec};
 /// For each check of `spec` (in order), the mistake the submission behaves like, if it failed it.
 /// When several mistakes behave alike on a check, the one that is like the submission on more of
 /// its failed checks wins (two mistakes can agree on one check and differ elsewhere).
-pub fn diagnose(spec: &Spec, statuses: &[Status], submission: &Outcomes, known: &Known) -> Vec<Option<Diagnosis>> {
+pub fn diagnose(
+    spec: &Spec,
+    statuses: &[Status],
+    submission: &Outcomes,
+    known: &Known,
+) -> Vec<Option<Diagnosis>> {
     // alike[m][c]: mistake m fails check c and the submission behaves like it there.
     let alike: Vec<Vec<bool>> = known
         .mistakes
@@ -21,16 +26,28 @@ pub fn diagnose(spec: &Spec, statuses: &[Status], submission: &Outcomes, known: 
             spec.checks
                 .iter()
                 .zip(statuses)
-                .map(|(check, status)| *status != Status::Pass && fails(check, mistake, known) && behaves_alike(check, submission, &mistake.outcomes))
+                .map(|(check, status)| {
+                    *status != Status::Pass
+                        && fails(check, mistake, known)
+                        && behaves_alike(check, submission, &mistake.outcomes)
+                })
                 .collect()
         })
         .collect();
-    let support: Vec<usize> = alike.iter().map(|row| row.iter().filter(|&&b| b).count()).collect();
+    let support: Vec<usize> = alike
+        .iter()
+        .map(|row| row.iter().filter(|&&b| b).count())
+        .collect();
     (0..spec.checks.len())
         .map(|c| {
-            let best = (0..known.mistakes.len()).filter(|&m| alike[m][c]).max_by_key(|&m| (support[m], std::cmp::Reverse(m)))?;
+            let best = (0..known.mistakes.len())
+                .filter(|&m| alike[m][c])
+                .max_by_key(|&m| (support[m], std::cmp::Reverse(m)))?;
             let mistake = &known.mistakes[best];
-            Some(Diagnosis { mistake: mistake.id.clone(), hint: mistake.hint.clone() })
+            Some(Diagnosis {
+                mistake: mistake.id.clone(),
+                hint: mistake.hint.clone(),
+            })
         })
         .collect()
 }
@@ -40,7 +57,13 @@ fn fails(check: &Check, mistake: &KnownMistake, known: &Known) -> bool {
     let evidence: Vec<Evidence> = check
         .scenarios
         .iter()
-        .filter_map(|id| Some(Evidence { scenario: id, submission: mistake.outcomes.get(id)?, reference: known.reference.get(id) }))
+        .filter_map(|id| {
+            Some(Evidence {
+                scenario: id,
+                submission: mistake.outcomes.get(id)?,
+                reference: known.reference.get(id),
+            })
+        })
         .collect();
     evidence.len() == check.scenarios.len() && judge::judge(check, &evidence).status != Status::Pass
 }
@@ -48,28 +71,51 @@ fn fails(check: &Check, mistake: &KnownMistake, known: &Known) -> bool {
 /// The submission and the mistake did the same on every scenario of `check`, as far as the check
 /// can see, within the check's own tolerances.
 fn behaves_alike(check: &Check, submission: &Outcomes, mistake: &Outcomes) -> bool {
-    check.scenarios.iter().all(|id| match (submission.get(id), mistake.get(id)) {
-        (Some(Outcome::Observed { values: a, printed: pa }), Some(Outcome::Observed { values: b, printed: pb })) => {
-            check.expect.iter().all(|rule| {
+    check
+        .scenarios
+        .iter()
+        .all(|id| match (submission.get(id), mistake.get(id)) {
+            (
+                Some(Outcome::Observed {
+                    values: a,
+                    printed: pa,
+                }),
+                Some(Outcome::Observed {
+                    values: b,
+                    printed: pb,
+                }),
+            ) => check.expect.iter().all(|rule| {
                 let (rtol, atol) = rule.tolerance();
                 let values_alike = rule.keys().into_iter().all(|key| {
                     let (left, right) = (select(a, key), select(b, key));
-                    left.len() == right.len() && left.iter().zip(&right).all(|((n1, v1), (n2, v2))| n1 == n2 && same(v1, v2, rtol, atol))
+                    left.len() == right.len()
+                        && left
+                            .iter()
+                            .zip(&right)
+                            .all(|((n1, v1), (n2, v2))| n1 == n2 && same(v1, v2, rtol, atol))
                 });
                 let printed_alike = match rule {
                     Expectation::Stdout { template, .. } => {
                         let prefix = template_prefix(template).trim_start();
-                        let lines = |s: &str| s.lines().filter(|l| l.trim_start().starts_with(prefix)).map(str::trim_end).map(String::from).collect::<Vec<_>>();
+                        let lines = |s: &str| {
+                            s.lines()
+                                .filter(|l| l.trim_start().starts_with(prefix))
+                                .map(str::trim_end)
+                                .map(String::from)
+                                .collect::<Vec<_>>()
+                        };
                         lines(&pa.stdout) == lines(&pb.stdout)
                     }
                     _ => true,
                 };
                 values_alike && printed_alike
-            })
-        }
-        (Some(Outcome::Panicked { message: a, .. }), Some(Outcome::Panicked { message: b, .. })) => a == b,
-        _ => false,
-    })
+            }),
+            (
+                Some(Outcome::Panicked { message: a, .. }),
+                Some(Outcome::Panicked { message: b, .. }),
+            ) => a == b,
+            _ => false,
+        })
 }
 
 /// Equal within tolerance, where NaN equals NaN and infinities equal themselves: a mistake that
@@ -77,10 +123,21 @@ fn behaves_alike(check: &Check, submission: &Outcomes, mistake: &Outcomes) -> bo
 fn same(a: &Value, b: &Value, rtol: f64, atol: f64) -> bool {
     match (a, b) {
         (Value::Text(x), Value::Text(y)) => x == y,
-        (Value::Array { shape: sa, data: da }, Value::Array { shape: sb, data: db }) => {
+        (
+            Value::Array {
+                shape: sa,
+                data: da,
+            },
+            Value::Array {
+                shape: sb,
+                data: db,
+            },
+        ) => {
             sa == sb
                 && da.iter().zip(db).all(|(&x, &y)| {
-                    x == y || (x.is_nan() && y.is_nan()) || (x - y).abs() <= atol + rtol * x.abs().max(y.abs())
+                    x == y
+                        || (x.is_nan() && y.is_nan())
+                        || (x - y).abs() <= atol + rtol * x.abs().max(y.abs())
                 })
         }
         _ => false,

@@ -9,7 +9,12 @@ pub enum Error {
     MissingExercise { path: PathBuf },
 
     #[error("{}:{line}:{column}: {message}", path.display())]
-    Spec { path: PathBuf, line: usize, column: usize, message: String },
+    Spec {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 
     #[error("{}: {message}", path.display())]
     SpecFile { path: PathBuf, message: String },
@@ -42,7 +47,10 @@ pub enum Error {
 
 impl Error {
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 }
 

@@ -64,8 +64,17 @@ impl Grader {
         let cache = Cache::locate(options.cache_dir.as_deref())?;
         let toolchain = Toolchain::detect()?;
         let deps = build::prepare_deps(&toolchain, &cache, &spec.dir, &*options.progress)?;
-        let compiler = Compiler { toolchain, deps, cache: cache.clone(), timeout: Duration::from_secs_f64(spec.limits.build_timeout) };
-        let limits = RunLimits { memory_mib: spec.limits.memory_mib, cpu_seconds: spec.limits.cpu_seconds, output_kib: spec.limits.output_kib };
+        let compiler = Compiler {
+            toolchain,
+            deps,
+            cache: cache.clone(),
+            timeout: Duration::from_secs_f64(spec.limits.build_timeout),
+        };
+        let limits = RunLimits {
+            memory_mib: spec.limits.memory_mib,
+            cpu_seconds: spec.limits.cpu_seconds,
+            output_kib: spec.limits.output_kib,
+        };
         Ok(Grader {
             spec,
             kit,
@@ -92,6 +101,11 @@ impl Grader {
         }
     }
 
+    /// The `--seed` scenarios are derived from, if any.
+    pub fn seed(&self) -> Option<u64> {
+        self.seed
+    }
+
     /// Grades the submission at `path` (a file or a folder).
     pub fn grade_path(&self, path: &Path) -> Result<Report> {
         let source = Source::read(&self.spec, path)?;
@@ -104,16 +118,44 @@ impl Grader {
         let (submission, known) = std::thread::scope(|scope| {
             let known = scope.spawn(|| self.known(Origin::Expected));
             let builds = self.build_all(&[source]).pop().expect("one source");
-            let outcomes = self.probe_all(std::slice::from_ref(&builds), false).map(|mut o| o.pop().expect("one source"));
-            ((builds, outcomes), known.join().expect("the known-observations thread does not panic"))
+            let outcomes = self
+                .probe_all(std::slice::from_ref(&builds), false)
+                .map(|mut o| o.pop().expect("one source"));
+            (
+                (builds, outcomes),
+                known
+                    .join()
+                    .expect("the known-observations thread does not panic"),
+            )
         });
         let (builds, outcomes) = submission;
         let (outcomes, known) = (outcomes?, known?);
-        Ok(self.report(source, &builds, &outcomes, &known))
+        let build = match builds.get("main") {
+            Some(Ok(built)) => BuildSummary {
+                ok: built.ok(),
+                diagnostics: name_files(&built.diagnostics, source),
+            },
+            Some(Err(reason)) => BuildSummary {
+                ok: false,
+                diagnostics: reason.clone(),
+            },
+            None => BuildSummary {
+                ok: false,
+                diagnostics: String::new(),
+            },
+        };
+        Ok(self.report(&source.label, build, &outcomes, &known))
     }
 
-    /// Judges, diagnoses and scores `outcomes` of `source` against the known observations.
-    pub fn report(&self, source: &Source, builds: &Builds, outcomes: &Outcomes, known: &Known) -> Report {
+    /// Judges, diagnoses and scores the `outcomes` of the submission `label` against the known
+    /// observations.
+    pub fn report(
+        &self,
+        label: &str,
+        build: BuildSummary,
+        outcomes: &Outcomes,
+        known: &Known,
+    ) -> Report {
         let verdicts: Vec<_> = self
             .spec
             .checks
@@ -122,14 +164,25 @@ impl Grader {
                 let evidence: Vec<Evidence> = check
                     .scenarios
                     .iter()
-                    .map(|id| Evidence { scenario: id, submission: &outcomes[id], reference: known.reference.get(id) })
+                    .map(|id| Evidence {
+                        scenario: id,
+                        submission: &outcomes[id],
+                        reference: known.reference.get(id),
+                    })
                     .collect();
                 judge::judge(check, &evidence)
             })
             .collect();
         let statuses: Vec<_> = verdicts.iter().map(|v| v.status).collect();
         let diagnoses = diagnose::diagnose(&self.spec, &statuses, outcomes, known);
-        let checks = self.spec.checks.iter().zip(verdicts).zip(diagnoses).map(|((check, verdict), diagnosis)| score::check_result(check, verdict, diagnosis)).collect();
+        let checks = self
+            .spec
+            .checks
+            .iter()
+            .zip(verdicts)
+            .zip(diagnoses)
+            .map(|((check, verdict), diagnosis)| score::check_result(check, verdict, diagnosis))
+            .collect();
         let charts = self
             .spec
             .checks
@@ -137,23 +190,37 @@ impl Grader {
             .filter_map(|check| {
                 let key = check.chart.as_ref()?;
                 let first = &check.scenarios[0];
-                let series = |o: Option<&Outcome>| o.and_then(|o| o.values()).and_then(|v| v.get(key)).map(|v| v.numbers().to_vec());
-                Some(Chart { check: check.id.clone(), key: key.clone(), submission: series(outcomes.get(first)), reference: series(known.reference.get(first)) })
+                let series = |o: Option<&Outcome>| {
+                    o.and_then(|o| o.values())
+                        .and_then(|v| v.get(key))
+                        .map(|v| v.numbers().to_vec())
+                };
+                Some(Chart {
+                    check: check.id.clone(),
+                    key: key.clone(),
+                    submission: series(outcomes.get(first)),
+                    reference: series(known.reference.get(first)),
+                })
             })
             .collect();
-        let build = match builds.get("main") {
-            Some(Ok(built)) => BuildSummary { ok: built.ok(), diagnostics: name_files(&built.diagnostics, source) },
-            Some(Err(reason)) => BuildSummary { ok: false, diagnostics: reason.clone() },
-            None => BuildSummary { ok: false, diagnostics: String::new() },
-        };
-        Report::new(self.spec.name.clone(), self.spec.title.clone(), source.label.clone(), self.seed, build, checks, charts)
+        Report::new(
+            self.spec.name.clone(),
+            self.spec.title.clone(),
+            label.to_string(),
+            self.seed,
+            build,
+            checks,
+            charts,
+        )
     }
 
     /// Compiles every build of every source, all in parallel. A build that cannot be staged, or
     /// that rustc rejects, is recorded with the reason; only the machine's faults are errors.
     pub fn build_all(&self, sources: &[&Source]) -> Vec<Builds> {
         let ids = self.spec.build_ids();
-        let work: Vec<(usize, &String)> = (0..sources.len()).flat_map(|s| ids.iter().map(move |id| (s, id))).collect();
+        let work: Vec<(usize, &String)> = (0..sources.len())
+            .flat_map(|s| ids.iter().map(move |id| (s, id)))
+            .collect();
         let results = parallel::map(&work, self.jobs, |&(s, id)| -> Result<Built, String> {
             let staged = self.kit.stage(sources[s], id)?;
             self.compiler.compile(&staged).map_err(|e| e.to_string())
@@ -168,11 +235,17 @@ impl Grader {
     /// Runs every scenario of every source on the build it names, all in parallel. `trusted`
     /// outcomes are cached by build, since the same build always behaves the same.
     pub fn probe_all(&self, builds: &[Builds], trusted: bool) -> Result<Vec<Outcomes>> {
-        let work: Vec<(usize, &Scenario)> = (0..builds.len()).flat_map(|b| self.spec.scenarios.iter().map(move |s| (b, s))).collect();
+        let work: Vec<(usize, &Scenario)> = (0..builds.len())
+            .flat_map(|b| self.spec.scenarios.iter().map(move |s| (b, s)))
+            .collect();
         let results = parallel::map(&work, self.jobs, |&(b, scenario)| -> Result<Outcome> {
             let not_built = |reason: String| Ok(Outcome::NotBuilt { reason });
             match builds[b].get(&scenario.build) {
-                Some(Ok(Built { binary: Some(binary), key, .. })) => {
+                Some(Ok(Built {
+                    binary: Some(binary),
+                    key,
+                    ..
+                })) => {
                     let seed = self.seed_of(scenario);
                     if trusted {
                         probe::run_cached(binary, key, scenario, seed, &self.limits, &self.cache)
@@ -180,8 +253,14 @@ impl Grader {
                         probe::run(binary, scenario, seed, &self.limits, &self.cache)
                     }
                 }
-                Some(Ok(_)) if scenario.build == "main" => not_built("the submission does not compile (see the compiler's messages)".into()),
-                Some(Ok(built)) => not_built(format!("{} does not compile:\n{}", self.variant_title(&scenario.build), built.diagnostics)),
+                Some(Ok(_)) if scenario.build == "main" => not_built(
+                    "the submission does not compile (see the compiler's messages)".into(),
+                ),
+                Some(Ok(built)) => not_built(format!(
+                    "{} does not compile:\n{}",
+                    self.variant_title(&scenario.build),
+                    built.diagnostics
+                )),
                 Some(Err(reason)) => not_built(reason.clone()),
                 None => not_built(format!("no build `{}`", scenario.build)),
             }
@@ -194,7 +273,11 @@ impl Grader {
     }
 
     fn variant_title(&self, id: &str) -> String {
-        self.spec.variants.iter().find(|v| v.id == id).map_or(id.to_string(), |v| v.title.clone())
+        self.spec
+            .variants
+            .iter()
+            .find(|v| v.id == id)
+            .map_or(id.to_string(), |v| v.title.clone())
     }
 
     /// The reference's and known mistakes' observations, made once per grader. `prefer` says
@@ -207,11 +290,29 @@ impl Grader {
         }
         let inputs = known::input_hashes(&self.spec, &|s| self.seed_of(s))?;
         let have_sources = self.spec.reference.is_some();
-        let blessed = if self.seed.is_none() { known::read_expected(&self.spec.expected)? } else { None };
-        let sources = if have_sources { Some(self.sources()?) } else { None };
+        let blessed = if self.seed.is_none() {
+            known::read_expected(&self.spec.expected)?
+        } else {
+            None
+        };
+        let sources = if have_sources {
+            Some(self.sources()?)
+        } else {
+            None
+        };
         let known = match (blessed, sources) {
-            (Some(blessed), sources) if prefer == Origin::Expected && known::changed_inputs(&blessed.inputs, &inputs).is_empty() && sources.as_ref().is_none_or(|(r, m)| known::sources_hash(r, m) == blessed.sources) => blessed,
-            (_, Some((reference, mistakes))) => self.from_sources(inputs, &reference, &mistakes)?,
+            (Some(blessed), sources)
+                if prefer == Origin::Expected
+                    && known::changed_inputs(&blessed.inputs, &inputs).is_empty()
+                    && sources
+                        .as_ref()
+                        .is_none_or(|(r, m)| known::sources_hash(r, m) == blessed.sources) =>
+            {
+                blessed
+            }
+            (_, Some((reference, mistakes))) => {
+                self.probe_sources(inputs, &reference, &mistakes)?
+            }
             (Some(blessed), None) => {
                 let changed = known::changed_inputs(&blessed.inputs, &inputs);
                 return Err(Error::Reference {
@@ -231,7 +332,10 @@ impl Grader {
                 } else {
                     "this copy of the exercise has neither the reference's source nor an expected.json (`grade bless` writes it)"
                 };
-                return Err(Error::Reference { what: "is missing".into(), message: why.into() });
+                return Err(Error::Reference {
+                    what: "is missing".into(),
+                    message: why.into(),
+                });
             }
         };
         let known = Arc::new(known);
@@ -241,42 +345,80 @@ impl Grader {
 
     /// The reference's source and the catalog of known mistakes.
     pub fn sources(&self) -> Result<(Source, Vec<known::Mistake>)> {
-        let path = self.spec.reference.clone().ok_or_else(|| Error::Reference { what: "is missing".into(), message: "exercise.toml names no reference file that exists".into() })?;
+        let path = self
+            .spec
+            .reference
+            .clone()
+            .ok_or_else(|| Error::Reference {
+                what: "is missing".into(),
+                message: "exercise.toml names no reference file that exists".into(),
+            })?;
         let mut reference = Source::read(&self.spec, &path)?;
         reference.label = "reference".into();
         Ok((reference, known::read_catalog(&self.spec)?))
     }
 
     /// Builds and probes the reference and every known mistake.
-    fn from_sources(&self, inputs: BTreeMap<String, String>, reference: &Source, mistakes: &[known::Mistake]) -> Result<Known> {
+    fn probe_sources(
+        &self,
+        inputs: BTreeMap<String, String>,
+        reference: &Source,
+        mistakes: &[known::Mistake],
+    ) -> Result<Known> {
         let mut sources = vec![reference];
         sources.extend(mistakes.iter().map(|m| &m.source));
         if mistakes.is_empty() {
             (self.progress)("building the reference solution (once; cached)");
         } else {
-            (self.progress)(&format!("building the reference solution and {} known mistakes (once; cached)", mistakes.len()));
+            (self.progress)(&format!(
+                "building the reference solution and {} known mistakes (once; cached)",
+                mistakes.len()
+            ));
         }
         let builds = self.build_all(&sources);
         for (id, built) in &builds[0] {
             match built {
                 Ok(b) if b.ok() => {}
-                Ok(b) => return Err(Error::Reference { what: format!("does not compile (build `{id}`)"), message: b.diagnostics.clone() }),
-                Err(reason) => return Err(Error::Reference { what: format!("cannot be staged (build `{id}`)"), message: reason.clone() }),
+                Ok(b) => {
+                    return Err(Error::Reference {
+                        what: format!("does not compile (build `{id}`)"),
+                        message: b.diagnostics.clone(),
+                    })
+                }
+                Err(reason) => {
+                    return Err(Error::Reference {
+                        what: format!("cannot be staged (build `{id}`)"),
+                        message: reason.clone(),
+                    })
+                }
             }
         }
         let mut outcomes = self.probe_all(&builds, true)?.into_iter();
         let reference_outcomes = outcomes.next().expect("the reference's");
         for (id, outcome) in &reference_outcomes {
             if let Some(why) = judge::problem(outcome) {
-                return Err(Error::Reference { what: format!("fails on scenario `{id}`"), message: why });
+                return Err(Error::Reference {
+                    what: format!("fails on scenario `{id}`"),
+                    message: why,
+                });
             }
         }
         let known_mistakes = mistakes
             .iter()
             .zip(outcomes)
-            .map(|(m, outcomes)| KnownMistake { id: m.id.clone(), title: m.title.clone(), hint: m.hint.clone(), outcomes })
+            .map(|(m, outcomes)| KnownMistake {
+                id: m.id.clone(),
+                title: m.title.clone(),
+                hint: m.hint.clone(),
+                outcomes,
+            })
             .collect();
-        Ok(Known { inputs, sources: known::sources_hash(reference, mistakes), reference: reference_outcomes, mistakes: known_mistakes })
+        Ok(Known {
+            inputs,
+            sources: known::sources_hash(reference, mistakes),
+            reference: reference_outcomes,
+            mistakes: known_mistakes,
+        })
     }
 }
 
@@ -284,7 +426,10 @@ impl Grader {
 fn name_files(diagnostics: &str, source: &Source) -> String {
     let mut text = diagnostics.to_string();
     for (relative, origin) in &source.origins {
-        text = text.replace(&format!("--> {relative}:"), &format!("--> {}:", origin.display()));
+        text = text.replace(
+            &format!("--> {relative}:"),
+            &format!("--> {}:", origin.display()),
+        );
     }
     text
 }

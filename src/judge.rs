@@ -61,19 +61,29 @@ pub fn judge(check: &Check, evidence: &[Evidence]) -> Verdict {
             }
         }
     }
-    Verdict { status: Status::Pass, message: String::new(), worst: None }
+    Verdict {
+        status: Status::Pass,
+        message: String::new(),
+        worst: None,
+    }
 }
 
 /// An outcome with no observations makes the check an error, with the reason in words.
 fn unusable(outcome: &Outcome) -> Option<Verdict> {
-    problem(outcome).map(|message| Verdict { status: Status::Error, message, worst: None })
+    problem(outcome).map(|message| Verdict {
+        status: Status::Error,
+        message,
+        worst: None,
+    })
 }
 
 /// Why an outcome has no observations, in words; `None` when it has them.
 pub fn problem(outcome: &Outcome) -> Option<String> {
     Some(match outcome {
         Outcome::Observed { .. } => return None,
-        Outcome::Panicked { message, location, .. } => describe_panic(message, location),
+        Outcome::Panicked {
+            message, location, ..
+        } => describe_panic(message, location),
         Outcome::Failed { reason, .. } => reason.clone(),
         Outcome::NotBuilt { reason } => reason.clone(),
     })
@@ -81,17 +91,29 @@ pub fn problem(outcome: &Outcome) -> Option<String> {
 
 /// `todo!()` is the stub's way of saying "not done yet": say so in those words.
 pub fn describe_panic(message: &str, location: &str) -> String {
-    let at = if location.is_empty() { String::new() } else { format!(" at {location}") };
+    let at = if location.is_empty() {
+        String::new()
+    } else {
+        format!(" at {location}")
+    };
     if let Some(rest) = message.strip_prefix("not yet implemented") {
         let rest = rest.trim_start_matches(':').trim();
-        let detail = if rest.is_empty() { String::new() } else { format!(": {rest}") };
+        let detail = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(": {rest}")
+        };
         return format!("not implemented yet (todo!(){at}){detail}");
     }
     format!("panicked{at}: {message}")
 }
 
 fn fail(message: String, worst: Option<Worst>) -> Verdict {
-    Verdict { status: Status::Fail, message, worst }
+    Verdict {
+        status: Status::Fail,
+        message,
+        worst,
+    }
 }
 
 /// The observations whose key matches `pattern`, by the part of the key the `*` stood for (the
@@ -101,13 +123,22 @@ pub fn select<'v>(values: &'v BTreeMap<String, Value>, pattern: &str) -> Vec<(St
     values
         .iter()
         .filter(|(key, _)| matches_pattern(pattern, key))
-        .map(|(key, value)| (prefix.map_or(key.clone(), |p| key[p.len()..].to_string()), value))
+        .map(|(key, value)| {
+            (
+                prefix.map_or(key.clone(), |p| key[p.len()..].to_string()),
+                value,
+            )
+        })
         .collect()
 }
 
 /// The observations `a` and `b` side by side: matched by what their `*` stands for, or the two
 /// single keys when neither has one. `Err` names a missing key.
-fn pairs<'v>(values: &'v BTreeMap<String, Value>, a: &str, b: &str) -> Result<Vec<(String, &'v Value, &'v Value)>, String> {
+fn pairs<'v>(
+    values: &'v BTreeMap<String, Value>,
+    a: &str,
+    b: &str,
+) -> Result<Vec<(String, &'v Value, &'v Value)>, String> {
     if !a.ends_with('*') {
         let have = values.get(a).ok_or_else(|| a.to_string())?;
         let want = values.get(b).ok_or_else(|| b.to_string())?;
@@ -128,16 +159,34 @@ fn pairs<'v>(values: &'v BTreeMap<String, Value>, a: &str, b: &str) -> Result<Ve
 
 fn holds(rule: &Expectation, e: &Evidence) -> Result<(), Verdict> {
     let values = e.submission.values().expect("checked by unusable");
-    let missing = |key: &str| fail(format!("the probe reported no `{key}` (scenario {})", e.scenario), None);
+    let missing = |key: &str| {
+        fail(
+            format!("the probe reported no `{key}` (scenario {})", e.scenario),
+            None,
+        )
+    };
     match rule {
         Expectation::Reference { key, rtol, atol } => {
             let reference = match e.reference {
                 Some(Outcome::Observed { values, .. }) => values,
                 Some(other) => {
                     let why = problem(other).unwrap_or_default();
-                    return Err(Verdict { status: Status::Error, message: format!("the reference gave no observations on scenario {}: {why}", e.scenario), worst: None });
+                    return Err(Verdict {
+                        status: Status::Error,
+                        message: format!(
+                            "the reference gave no observations on scenario {}: {why}",
+                            e.scenario
+                        ),
+                        worst: None,
+                    });
                 }
-                None => return Err(Verdict { status: Status::Error, message: format!("no reference observations for scenario {}", e.scenario), worst: None }),
+                None => {
+                    return Err(Verdict {
+                        status: Status::Error,
+                        message: format!("no reference observations for scenario {}", e.scenario),
+                        worst: None,
+                    })
+                }
             };
             let expected = select(reference, key);
             if expected.is_empty() {
@@ -146,16 +195,50 @@ fn holds(rule: &Expectation, e: &Evidence) -> Result<(), Verdict> {
             let got: BTreeMap<String, &Value> = select(values, key).into_iter().collect();
             for (name, want) in expected {
                 let have = got.get(&name).ok_or_else(|| missing(&name))?;
-                compare(e.scenario, &name, have, want, Metric::Close, *rtol, *atol, None, None)?;
+                compare(
+                    e.scenario,
+                    &name,
+                    have,
+                    want,
+                    Metric::Close,
+                    *rtol,
+                    *atol,
+                    None,
+                    None,
+                )?;
             }
             Ok(())
         }
-        Expectation::Agree { a, b, metric, rtol, atol, skip, meaning } => {
-            let skips: BTreeMap<String, &Value> = skip.as_ref().map(|s| select(values, s).into_iter().collect()).unwrap_or_default();
+        Expectation::Agree {
+            a,
+            b,
+            metric,
+            rtol,
+            atol,
+            skip,
+            meaning,
+        } => {
+            let skips: BTreeMap<String, &Value> = skip
+                .as_ref()
+                .map(|s| select(values, s).into_iter().collect())
+                .unwrap_or_default();
             let pairs = pairs(values, a, b).map_err(|key| missing(&key))?;
             for (name, have, want) in pairs {
-                let skip = skips.get(&name).or_else(|| skips.values().next().filter(|_| skips.len() == 1)).copied();
-                compare(e.scenario, &name, have, want, *metric, *rtol, *atol, skip, meaning.as_deref())?;
+                let skip = skips
+                    .get(&name)
+                    .or_else(|| skips.values().next().filter(|_| skips.len() == 1))
+                    .copied();
+                compare(
+                    e.scenario,
+                    &name,
+                    have,
+                    want,
+                    *metric,
+                    *rtol,
+                    *atol,
+                    skip,
+                    meaning.as_deref(),
+                )?;
             }
             Ok(())
         }
@@ -171,19 +254,48 @@ fn holds(rule: &Expectation, e: &Evidence) -> Result<(), Verdict> {
             if norm_b == 0.0 || dot > 0.0 {
                 return Ok(());
             }
-            let what = meaning.clone().unwrap_or_else(|| format!("`{a}` does not point the way of `{b}`"));
-            Err(fail(format!("{what} (scenario {}: the dot product is {})", e.scenario, number(dot)), None))
+            let what = meaning
+                .clone()
+                .unwrap_or_else(|| format!("`{a}` does not point the way of `{b}`"));
+            Err(fail(
+                format!(
+                    "{what} (scenario {}: the dot product is {})",
+                    e.scenario,
+                    number(dot)
+                ),
+                None,
+            ))
         }
         Expectation::Decreasing { key } => {
             let series = values.get(key).ok_or_else(|| missing(key))?.numbers();
             if let Some(i) = series.iter().position(|v| !v.is_finite()) {
-                return Err(fail(format!("`{key}` is {} at step {} of {} (scenario {})", number(series[i]), i + 1, series.len(), e.scenario), None));
+                return Err(fail(
+                    format!(
+                        "`{key}` is {} at step {} of {} (scenario {})",
+                        number(series[i]),
+                        i + 1,
+                        series.len(),
+                        e.scenario
+                    ),
+                    None,
+                ));
             }
             for (i, pair) in series.windows(2).enumerate() {
                 if pair[1] >= pair[0] {
-                    let how = if pair[1] == pair[0] { "stays at" } else { "rises to" };
+                    let how = if pair[1] == pair[0] {
+                        "stays at"
+                    } else {
+                        "rises to"
+                    };
                     return Err(fail(
-                        format!("`{key}` does not fall at step {} of {}: {} {how} {} (scenario {})", i + 2, series.len(), number(pair[0]), number(pair[1]), e.scenario),
+                        format!(
+                            "`{key}` does not fall at step {} of {}: {} {how} {} (scenario {})",
+                            i + 2,
+                            series.len(),
+                            number(pair[0]),
+                            number(pair[1]),
+                            e.scenario
+                        ),
                         None,
                     ));
                 }
@@ -191,19 +303,45 @@ fn holds(rule: &Expectation, e: &Evidence) -> Result<(), Verdict> {
             Ok(())
         }
         Expectation::Stdout { template, key } => {
-            let printed = e.submission.printed().expect("observed outcomes have output");
+            let printed = e
+                .submission
+                .printed()
+                .expect("observed outcomes have output");
             if !printed.stdout_complete {
-                return Err(fail(format!("printed too much to check the `{}…` lines (scenario {})", template_prefix(template), e.scenario), None));
+                return Err(fail(
+                    format!(
+                        "printed too much to check the `{}…` lines (scenario {})",
+                        template_prefix(template),
+                        e.scenario
+                    ),
+                    None,
+                ));
             }
             let series = values.get(key).ok_or_else(|| missing(key))?.numbers();
-            let expected: Vec<String> = series.iter().enumerate().map(|(i, v)| render(template, i + 1, *v)).collect();
+            let expected: Vec<String> = series
+                .iter()
+                .enumerate()
+                .map(|(i, v)| render(template, i + 1, *v))
+                .collect();
             let prefix = template_prefix(template);
-            let got: Vec<&str> = printed.stdout.lines().filter(|l| l.trim_start().starts_with(prefix.trim_start())).collect();
+            let got: Vec<&str> = printed
+                .stdout
+                .lines()
+                .filter(|l| l.trim_start().starts_with(prefix.trim_start()))
+                .collect();
             for (i, want) in expected.iter().enumerate() {
                 match got.get(i) {
                     Some(line) if line.trim_end() == want => {}
                     Some(line) => {
-                        return Err(fail(format!("printed line {} is `{}`, expected `{want}` (scenario {})", i + 1, line.trim_end(), e.scenario), None));
+                        return Err(fail(
+                            format!(
+                                "printed line {} is `{}`, expected `{want}` (scenario {})",
+                                i + 1,
+                                line.trim_end(),
+                                e.scenario
+                            ),
+                            None,
+                        ));
                     }
                     None => {
                         return Err(fail(
@@ -223,10 +361,24 @@ fn holds(rule: &Expectation, e: &Evidence) -> Result<(), Verdict> {
 
 /// Compares `got` with `want` element by element; the error names the worst element.
 #[allow(clippy::too_many_arguments)]
-fn compare(scenario: &str, name: &str, got: &Value, want: &Value, metric: Metric, rtol: f64, atol: f64, skip: Option<&Value>, meaning: Option<&str>) -> Result<(), Verdict> {
+fn compare(
+    scenario: &str,
+    name: &str,
+    got: &Value,
+    want: &Value,
+    metric: Metric,
+    rtol: f64,
+    atol: f64,
+    skip: Option<&Value>,
+    meaning: Option<&str>,
+) -> Result<(), Verdict> {
     if got.shape() != want.shape() {
         return Err(fail(
-            format!("`{name}` has shape {}, expected {} (scenario {scenario})", shape(got.shape()), shape(want.shape())),
+            format!(
+                "`{name}` has shape {}, expected {} (scenario {scenario})",
+                shape(got.shape()),
+                shape(want.shape())
+            ),
             None,
         ));
     }
@@ -243,7 +395,11 @@ fn compare(scenario: &str, name: &str, got: &Value, want: &Value, metric: Metric
             Metric::Relative if diff <= atol => 0.0,
             Metric::Relative => diff / a.abs().max(b.abs()) / rtol,
         };
-        let badness = if badness.is_nan() { f64::INFINITY } else { badness };
+        let badness = if badness.is_nan() {
+            f64::INFINITY
+        } else {
+            badness
+        };
         if badness > 1.0 {
             failures += 1;
             if worst.is_none_or(|(_, w)| badness > w) {
@@ -259,7 +415,11 @@ fn compare(scenario: &str, name: &str, got: &Value, want: &Value, metric: Metric
         Metric::Relative => format!("relative tolerance {}", number(rtol)),
     };
     let count = got.numbers().len();
-    let spread = if count > 1 { format!("{failures} of {count} elements differ; worst ") } else { String::new() };
+    let spread = if count > 1 {
+        format!("{failures} of {count} elements differ; worst ")
+    } else {
+        String::new()
+    };
     let lead = meaning.map(|m| format!("{m}: ")).unwrap_or_default();
     Err(fail(
         format!(
@@ -268,7 +428,13 @@ fn compare(scenario: &str, name: &str, got: &Value, want: &Value, metric: Metric
             number(b),
             number(a)
         ),
-        Some(Worst { scenario: scenario.to_string(), key: name.to_string(), index, expected: b, got: a }),
+        Some(Worst {
+            scenario: scenario.to_string(),
+            key: name.to_string(),
+            index,
+            expected: b,
+            got: a,
+        }),
     ))
 }
 
@@ -287,12 +453,26 @@ fn index_text(index: &[usize]) -> String {
     if index.is_empty() {
         String::new()
     } else {
-        format!("[{}]", index.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+        format!(
+            "[{}]",
+            index
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 }
 
 fn shape(shape: &[usize]) -> String {
-    format!("({})", shape.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+    format!(
+        "({})",
+        shape
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// A number short enough to read and precise enough to see the difference.
@@ -303,7 +483,9 @@ pub fn number(v: f64) -> String {
     if v == 0.0 || (1e-4..1e6).contains(&v.abs()) {
         let text = format!("{v:.6}");
         let text = text.trim_end_matches('0');
-        text.strip_suffix('.').map(|t| format!("{t}.0")).unwrap_or_else(|| text.to_string())
+        text.strip_suffix('.')
+            .map(|t| format!("{t}.0"))
+            .unwrap_or_else(|| text.to_string())
     } else {
         format!("{v:.4e}")
     }
@@ -315,7 +497,9 @@ pub fn render(template: &str, n: usize, value: f64) -> String {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let field = &rest[open + 1..open + close];
         match field.split_once(':') {
             _ if field == "n" => out.push_str(&n.to_string()),
@@ -338,7 +522,10 @@ mod tests {
 
     #[test]
     fn templates_render_like_the_course() {
-        assert_eq!(render("Loss at epoch {n}: {value:.3}", 2, 0.69314), "Loss at epoch 2: 0.693");
+        assert_eq!(
+            render("Loss at epoch {n}: {value:.3}", 2, 0.51234),
+            "Loss at epoch 2: 0.512"
+        );
     }
 
     #[test]
@@ -349,25 +536,55 @@ mod tests {
 
     #[test]
     fn todo_panics_read_as_not_implemented() {
-        assert_eq!(describe_panic("not yet implemented", "src/backprop.rs:3:9"), "not implemented yet (todo!() at src/backprop.rs:3:9)");
+        assert_eq!(
+            describe_panic("not yet implemented", "src/backprop.rs:3:9"),
+            "not implemented yet (todo!() at src/backprop.rs:3:9)"
+        );
         assert!(describe_panic("boom", "").starts_with("panicked: boom"));
     }
 
     #[test]
     fn comparison_names_the_worst_element() {
-        let got = Value::Array { shape: vec![2, 2], data: vec![1.0, 2.0, 3.0, 5.0] };
-        let want = Value::Array { shape: vec![2, 2], data: vec![1.0, 2.0, 3.0, 4.0] };
-        let err = compare("s", "w", &got, &want, Metric::Close, 1e-7, 1e-9, None, None).unwrap_err();
+        let got = Value::Array {
+            shape: vec![2, 2],
+            data: vec![1.0, 2.0, 3.0, 5.0],
+        };
+        let want = Value::Array {
+            shape: vec![2, 2],
+            data: vec![1.0, 2.0, 3.0, 4.0],
+        };
+        let err =
+            compare("s", "w", &got, &want, Metric::Close, 1e-7, 1e-9, None, None).unwrap_err();
         assert_eq!(err.worst.unwrap().index, vec![1, 1]);
-        assert!(compare("s", "w", &want, &want, Metric::Close, 1e-7, 1e-9, None, None).is_ok());
+        assert!(compare(
+            "s",
+            "w",
+            &want,
+            &want,
+            Metric::Close,
+            1e-7,
+            1e-9,
+            None,
+            None
+        )
+        .is_ok());
     }
 
     #[test]
     fn relative_metric_passes_both_zero_and_tiny_absolute_differences() {
-        let a = Value::Array { shape: vec![3], data: vec![0.0, 1e-12, 1.0] };
-        let b = Value::Array { shape: vec![3], data: vec![0.0, 2e-12, 1.0 + 1e-9] };
+        let a = Value::Array {
+            shape: vec![3],
+            data: vec![0.0, 1e-12, 1.0],
+        };
+        let b = Value::Array {
+            shape: vec![3],
+            data: vec![0.0, 2e-12, 1.0 + 1e-9],
+        };
         assert!(compare("s", "g", &a, &b, Metric::Relative, 1e-5, 1e-10, None, None).is_ok());
-        let c = Value::Array { shape: vec![3], data: vec![0.0, 0.0, 1.1] };
+        let c = Value::Array {
+            shape: vec![3],
+            data: vec![0.0, 0.0, 1.1],
+        };
         assert!(compare("s", "g", &c, &b, Metric::Relative, 1e-5, 1e-10, None, None).is_err());
     }
 }

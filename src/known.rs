@@ -67,15 +67,28 @@ struct CatalogEntry {
 
 /// Reads the catalog named by the spec (none when this copy has none).
 pub fn read_catalog(spec: &Spec) -> Result<Vec<Mistake>> {
-    let Some(path) = &spec.mistakes else { return Ok(Vec::new()) };
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let Some(path) = &spec.mistakes else {
+        return Ok(Vec::new());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
     let at = |offset: usize, message: String| {
         let before = &text[..offset.min(text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Error::Spec { path: path.clone(), line, column, message }
+        Error::Spec {
+            path: path.clone(),
+            line,
+            column,
+            message,
+        }
     };
-    let catalog: Catalog = toml::from_str(&text).map_err(|e| at(e.span().map_or(0, |s| s.start), e.message().trim().to_string()))?;
+    let catalog: Catalog = toml::from_str(&text).map_err(|e| {
+        at(
+            e.span().map_or(0, |s| s.start),
+            e.message().trim().to_string(),
+        )
+    })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut mistakes: Vec<Mistake> = Vec::new();
     for spanned in catalog.mistake {
@@ -86,18 +99,29 @@ pub fn read_catalog(spec: &Spec) -> Result<Vec<Mistake>> {
         }
         let file = dir.join(&entry.file);
         if !file.is_file() {
-            return Err(at(start, format!("mistake `{}`: no file {}", entry.id, file.display())));
+            return Err(at(
+                start,
+                format!("mistake `{}`: no file {}", entry.id, file.display()),
+            ));
         }
         let mut source = Source::read(spec, &file)?;
         source.label = entry.id.clone();
-        mistakes.push(Mistake { id: entry.id, title: entry.title, hint: entry.hint, source });
+        mistakes.push(Mistake {
+            id: entry.id,
+            title: entry.title,
+            hint: entry.hint,
+            source,
+        });
     }
     Ok(mistakes)
 }
 
 /// Hashes, per file, of the trusted inputs that shape observations. `seeds` are the seeds each
 /// scenario runs with.
-pub fn input_hashes(spec: &Spec, seeds: &dyn Fn(&crate::spec::Scenario) -> u64) -> Result<BTreeMap<String, String>> {
+pub fn input_hashes(
+    spec: &Spec,
+    seeds: &dyn Fn(&crate::spec::Scenario) -> u64,
+) -> Result<BTreeMap<String, String>> {
     let mut hashes = BTreeMap::new();
     let mut scenarios = Key::new("scenarios");
     for s in &spec.scenarios {
@@ -107,14 +131,19 @@ pub fn input_hashes(spec: &Spec, seeds: &dyn Fn(&crate::spec::Scenario) -> u64) 
         }
     }
     hashes.insert("exercise.toml (scenarios)".to_string(), scenarios.finish());
-    let mut files: Vec<(String, String)> = spec.given.iter().map(|f| (f.clone(), f.clone())).collect();
+    let mut files: Vec<(String, String)> =
+        spec.given.iter().map(|f| (f.clone(), f.clone())).collect();
     files.push((spec.probe.clone(), spec.probe.clone()));
     for variant in &spec.variants {
-        files.push((variant.from.clone(), format!("{}{}", variant.from, variant.replace.join(","))));
+        files.push((
+            variant.from.clone(),
+            format!("{}{}", variant.from, variant.replace.join(",")),
+        ));
     }
     for (file, salt) in files {
         let path = spec.dir.join(&file);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
         let mut key = Key::new("file");
         key.add(salt.as_bytes()).add(&bytes);
         hashes.insert(file, key.finish());
@@ -129,7 +158,9 @@ pub fn sources_hash(reference: &Source, mistakes: &[Mistake]) -> String {
         key.add(text.as_bytes());
     }
     for m in mistakes {
-        key.add(m.id.as_bytes()).add(m.title.as_bytes()).add(m.hint.as_bytes());
+        key.add(m.id.as_bytes())
+            .add(m.title.as_bytes())
+            .add(m.hint.as_bytes());
         for text in m.source.files.values() {
             key.add(text.as_bytes());
         }
@@ -146,25 +177,40 @@ pub fn read_expected(path: &Path) -> Result<Option<Known>> {
     };
     serde_json::from_slice(&bytes)
         .map(Some)
-        .map_err(|e| Error::SpecFile { path: path.to_path_buf(), message: format!("not a file `grade bless` wrote ({e}); run `grade bless` again") })
+        .map_err(|e| Error::SpecFile {
+            path: path.to_path_buf(),
+            message: format!("not a file `grade bless` wrote ({e}); run `grade bless` again"),
+        })
 }
 
 /// Writes `expected.json`.
 pub fn write_expected(path: &Path, known: &Known) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(known).expect("observations serialise");
+    // Compact: it is generated, and students' copies read it at every grade.
+    let mut text = serde_json::to_string(known).expect("observations serialise");
     text.push('\n');
     write_atomic(path, text.as_bytes())
 }
 
 /// The files whose hash differs between two sets of input hashes.
-pub fn changed_inputs(blessed: &BTreeMap<String, String>, now: &BTreeMap<String, String>) -> Vec<String> {
+pub fn changed_inputs(
+    blessed: &BTreeMap<String, String>,
+    now: &BTreeMap<String, String>,
+) -> Vec<String> {
     let mut names: Vec<String> = blessed.keys().chain(now.keys()).cloned().collect();
     names.sort();
     names.dedup();
-    names.into_iter().filter(|n| blessed.get(n) != now.get(n)).collect()
+    names
+        .into_iter()
+        .filter(|n| blessed.get(n) != now.get(n))
+        .collect()
 }
 
 /// Where the reference's source is expected to be, for messages.
 pub fn reference_hint(spec: &Spec) -> PathBuf {
     spec.dir.join(crate::spec::SPEC_FILE)
+}
+
+/// Whether two sets of known observations are the same, NaN included (which `==` on floats is not).
+pub fn same_observations(a: &Known, b: &Known) -> bool {
+    serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
 }

@@ -24,5 +24,6 @@ pub mod sandbox;
 pub mod score;
 pub mod spec;
 pub mod stage;
+pub mod validate;
 
 pub use error::{Error, Result};

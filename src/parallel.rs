@@ -17,7 +17,12 @@ pub fn map<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Syn
             });
         }
     });
-    results.into_inner().expect("threads joined").into_iter().map(|r| r.expect("every item ran")).collect()
+    results
+        .into_inner()
+        .expect("threads joined")
+        .into_iter()
+        .map(|r| r.expect("every item ran"))
+        .collect()
 }
 
 /// The number of threads worth running: the machine's cores.
@@ -30,7 +35,10 @@ mod tests {
     #[test]
     fn results_keep_the_input_order() {
         let items: Vec<u32> = (0..50).collect();
-        assert_eq!(super::map(&items, 4, |i| i * 2), items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(
+            super::map(&items, 4, |i| i * 2),
+            items.iter().map(|i| i * 2).collect::<Vec<_>>()
+        );
         assert!(super::map(&Vec::<u32>::new(), 4, |i| *i).is_empty());
     }
 }

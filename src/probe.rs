@@ -58,9 +58,16 @@ pub struct Printed {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// The probe reported its observations.
-    Observed { values: BTreeMap<String, Value>, printed: Printed },
+    Observed {
+        values: BTreeMap<String, Value>,
+        printed: Printed,
+    },
     /// The submission panicked (e.g. `todo!()`).
-    Panicked { message: String, location: String, printed: Printed },
+    Panicked {
+        message: String,
+        location: String,
+        printed: Printed,
+    },
     /// It never reported: it crashed, was killed by a limit, exited early or timed out.
     Failed { reason: String, printed: Printed },
     /// The build it needs does not exist.
@@ -77,9 +84,9 @@ impl Outcome {
 
     pub fn printed(&self) -> Option<&Printed> {
         match self {
-            Outcome::Observed { printed, .. } | Outcome::Panicked { printed, .. } | Outcome::Failed { printed, .. } => {
-                Some(printed)
-            }
+            Outcome::Observed { printed, .. }
+            | Outcome::Panicked { printed, .. }
+            | Outcome::Failed { printed, .. } => Some(printed),
             Outcome::NotBuilt { .. } => None,
         }
     }
@@ -95,14 +102,24 @@ pub struct RunLimits {
 
 /// Runs `binary` on `scenario` with `seed`. `Err` only for the exercise's own faults (the probe
 /// rejected the scenario), which no submission can cause.
-pub fn run(binary: &Path, scenario: &Scenario, seed: u64, limits: &RunLimits, cache: &Cache) -> Result<Outcome> {
+pub fn run(
+    binary: &Path,
+    scenario: &Scenario,
+    seed: u64,
+    limits: &RunLimits,
+    cache: &Cache,
+) -> Result<Outcome> {
     let scratch = cache.scratch("run-")?;
     let home = scratch.path().to_string_lossy().to_string();
     let job = Job {
         program: binary.to_path_buf(),
         args: scenario.argv(seed),
         cwd: scratch.path().to_path_buf(),
-        env: vec![("HOME".into(), home.clone()), ("TMPDIR".into(), home), ("RUST_BACKTRACE".into(), "0".into())],
+        env: vec![
+            ("HOME".into(), home.clone()),
+            ("TMPDIR".into(), home),
+            ("RUST_BACKTRACE".into(), "0".into()),
+        ],
         clear_env: true,
         channel: true,
         limits: Limits {
@@ -116,20 +133,34 @@ pub fn run(binary: &Path, scenario: &Scenario, seed: u64, limits: &RunLimits, ca
             channel_cap: 16 << 20,
         },
     };
-    let finished = sandbox::run(&job).map_err(|e| Error::io(format!("running {}", binary.display()), e))?;
+    let finished =
+        sandbox::run(&job).map_err(|e| Error::io(format!("running {}", binary.display()), e))?;
     interpret(&finished, scenario, limits)
 }
 
 /// Like [`run`], for trusted builds (the reference, known mistakes): the outcome is cached under
 /// the build's key and the scenario, so they are probed once.
-pub fn run_cached(binary: &Path, build_key: &str, scenario: &Scenario, seed: u64, limits: &RunLimits, cache: &Cache) -> Result<Outcome> {
+pub fn run_cached(
+    binary: &Path,
+    build_key: &str,
+    scenario: &Scenario,
+    seed: u64,
+    limits: &RunLimits,
+    cache: &Cache,
+) -> Result<Outcome> {
     let mut key = Key::new("outcome-v1");
     key.add(build_key.as_bytes());
     for arg in scenario.argv(seed) {
         key.add(arg.as_bytes());
     }
-    let path = cache.root.join("outcomes").join(format!("{}.json", key.finish()));
-    if let Some(outcome) = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+    let path = cache
+        .root
+        .join("outcomes")
+        .join(format!("{}.json", key.finish()));
+    if let Some(outcome) = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+    {
         return Ok(outcome);
     }
     let outcome = run(binary, scenario, seed, limits, cache)?;
@@ -145,12 +176,22 @@ fn interpret(finished: &Finished, scenario: &Scenario, limits: &RunLimits) -> Re
         stderr: finished.stderr.text(),
         stdout_complete: finished.stdout.is_complete(),
     };
-    let report = finished.channel.as_deref().and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
-    let failed = |reason: String| Ok(Outcome::Failed { reason, printed: printed.clone() });
+    let report = finished
+        .channel
+        .as_deref()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
+    let failed = |reason: String| {
+        Ok(Outcome::Failed {
+            reason,
+            printed: printed.clone(),
+        })
+    };
     match finished.exit {
-        Exit::TimedOut => return failed(format!("timed out after {} s", seconds(scenario.timeout))),
-        Exit::Signal(signal) => return failed(signal_reason(signal, &printed.stderr, limits)),
-        Exit::Code(_) if finished.channel_overflow => return failed("reported more than 16 MiB of observations".into()),
+        Exit::TimedOut => failed(format!("timed out after {} s", seconds(scenario.timeout))),
+        Exit::Signal(signal) => failed(signal_reason(signal, &printed.stderr, limits)),
+        Exit::Code(_) if finished.channel_overflow => {
+            failed("reported more than 16 MiB of observations".into())
+        }
         Exit::Code(code) => {
             let Some(report) = report else {
                 if printed.stderr.contains("memory allocation of") {
@@ -159,15 +200,30 @@ fn interpret(finished: &Finished, scenario: &Scenario, limits: &RunLimits) -> Re
                 return failed(format!("exited with code {code} before reporting"));
             };
             if let Some(values) = report.get("observations").and_then(|o| o.as_object()) {
-                let values = values.iter().map(|(k, v)| (k.clone(), value_from_json(v))).collect();
+                let values = values
+                    .iter()
+                    .map(|(k, v)| (k.clone(), value_from_json(v)))
+                    .collect();
                 return Ok(Outcome::Observed { values, printed });
             }
             if let Some(panic) = report.get("panic") {
-                let text = |key: &str| panic.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-                return Ok(Outcome::Panicked { message: text("message"), location: text("location"), printed });
+                let text = |key: &str| {
+                    panic
+                        .get(key)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                return Ok(Outcome::Panicked {
+                    message: text("message"),
+                    location: text("location"),
+                    printed,
+                });
             }
             if let Some(message) = report.get("error").and_then(|e| e.as_str()) {
-                return Err(Error::Probe { message: format!("rejected scenario `{}`: {message}", scenario.id) });
+                return Err(Error::Probe {
+                    message: format!("rejected scenario `{}`: {message}", scenario.id),
+                });
             }
             failed("reported something that is not observations".into())
         }
@@ -215,7 +271,12 @@ fn value_from_json(json: &serde_json::Value) -> Value {
             _ => None,
         }
     }
-    fn flatten(json: &serde_json::Value, depth: usize, shape: &mut Vec<usize>, data: &mut Vec<f64>) -> bool {
+    fn flatten(
+        json: &serde_json::Value,
+        depth: usize,
+        shape: &mut Vec<usize>,
+        data: &mut Vec<f64>,
+    ) -> bool {
         match json {
             serde_json::Value::Array(items) => {
                 if shape.len() == depth {
@@ -223,7 +284,9 @@ fn value_from_json(json: &serde_json::Value) -> Value {
                 } else if shape[depth] != items.len() {
                     return false;
                 }
-                items.iter().all(|item| flatten(item, depth + 1, shape, data))
+                items
+                    .iter()
+                    .all(|item| flatten(item, depth + 1, shape, data))
             }
             other => match number(other) {
                 Some(v) if shape.len() == depth => {
@@ -238,7 +301,11 @@ fn value_from_json(json: &serde_json::Value) -> Value {
     if flatten(json, 0, &mut shape, &mut data) && data.len() == shape.iter().product::<usize>() {
         Value::Array { shape, data }
     } else {
-        Value::Text(json.as_str().map(str::to_string).unwrap_or_else(|| json.to_string()))
+        Value::Text(
+            json.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| json.to_string()),
+        )
     }
 }
 
@@ -287,20 +354,34 @@ mod tests {
     #[test]
     fn nested_arrays_flatten_with_their_shape() {
         let v = value_from_json(&serde_json::json!([[1.0, 2.0, 3.0], [4.0, "NaN", 6.0]]));
-        let Value::Array { shape, data } = v else { panic!("not an array") };
+        let Value::Array { shape, data } = v else {
+            panic!("not an array")
+        };
         assert_eq!(shape, vec![2, 3]);
         assert!(data[4].is_nan());
-        assert_eq!(value_from_json(&serde_json::json!(2.5)), Value::Array { shape: vec![], data: vec![2.5] });
+        assert_eq!(
+            value_from_json(&serde_json::json!(2.5)),
+            Value::Array {
+                shape: vec![],
+                data: vec![2.5]
+            }
+        );
     }
 
     #[test]
     fn ragged_arrays_are_not_arrays() {
-        assert!(matches!(value_from_json(&serde_json::json!([[1.0], [2.0, 3.0]])), Value::Text(_)));
+        assert!(matches!(
+            value_from_json(&serde_json::json!([[1.0], [2.0, 3.0]])),
+            Value::Text(_)
+        ));
     }
 
     #[test]
     fn non_finite_values_survive_a_round_trip() {
-        let v = Value::Array { shape: vec![3], data: vec![f64::NAN, f64::INFINITY, 1.0] };
+        let v = Value::Array {
+            shape: vec![3],
+            data: vec![f64::NAN, f64::INFINITY, 1.0],
+        };
         let back: Value = serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
         assert!(back.numbers()[0].is_nan());
         assert_eq!(back.numbers()[1], f64::INFINITY);

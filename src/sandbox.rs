@@ -96,7 +96,10 @@ pub struct Captured {
 
 impl Captured {
     fn new(cap: usize) -> Captured {
-        Captured { cap, ..Captured::default() }
+        Captured {
+            cap,
+            ..Captured::default()
+        }
     }
 
     fn push(&mut self, bytes: &[u8]) {
@@ -236,7 +239,11 @@ pub fn run(job: &Job) -> io::Result<Finished> {
             .map(|s| PollFd::new(&s.fd, PollFlags::IN))
             .collect();
         fds.push(PollFd::new(&pidfd, PollFlags::IN));
-        let timeout = rustix::event::Timespec::try_from(wake - now).unwrap_or(rustix::event::Timespec { tv_sec: 1, tv_nsec: 0 });
+        let timeout =
+            rustix::event::Timespec::try_from(wake - now).unwrap_or(rustix::event::Timespec {
+                tv_sec: 1,
+                tv_nsec: 0,
+            });
         match rustix::event::poll(&mut fds, Some(&timeout)) {
             Ok(_) | Err(rustix::io::Errno::INTR) => {}
             Err(e) => return Err(e.into()),
@@ -272,12 +279,25 @@ pub fn run(job: &Job) -> io::Result<Finished> {
         Some(_) => (None, true),
         None => (None, false),
     };
-    Ok(Finished { exit, stdout, stderr, channel, channel_overflow, wall })
+    Ok(Finished {
+        exit,
+        stdout,
+        stderr,
+        channel,
+        channel_overflow,
+        wall,
+    })
 }
 
 fn set_limit(resource: Resource, value: Option<u64>) -> io::Result<()> {
     if let Some(value) = value {
-        rustix::process::setrlimit(resource, Rlimit { current: Some(value), maximum: Some(value) })?;
+        rustix::process::setrlimit(
+            resource,
+            Rlimit {
+                current: Some(value),
+                maximum: Some(value),
+            },
+        )?;
     }
     Ok(())
 }
@@ -292,7 +312,11 @@ struct Stream {
 impl Stream {
     fn new(fd: OwnedFd, cap: usize) -> Stream {
         // The channel is kept whole (head only) so that it can be parsed; the cap still bounds it.
-        Stream { fd, open: true, captured: Captured::new(cap) }
+        Stream {
+            fd,
+            open: true,
+            captured: Captured::new(cap),
+        }
     }
 
     /// Reads what is available now, at most `rounds` buffers, so a writer that never pauses cannot

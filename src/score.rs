@@ -70,7 +70,11 @@ pub struct Diagnosis {
 
 /// Scores each check all-or-nothing and sums.
 pub fn check_result(check: &Check, verdict: Verdict, diagnosis: Option<Diagnosis>) -> CheckResult {
-    let score = if verdict.status == Status::Pass { check.points } else { 0 };
+    let score = if verdict.status == Status::Pass {
+        check.points
+    } else {
+        0
+    };
     CheckResult {
         id: check.id.clone(),
         title: check.title.clone(),
@@ -85,10 +89,28 @@ pub fn check_result(check: &Check, verdict: Verdict, diagnosis: Option<Diagnosis
 }
 
 impl Report {
-    pub fn new(exercise: String, title: String, submission: String, seed: Option<u64>, build: BuildSummary, checks: Vec<CheckResult>, charts: Vec<Chart>) -> Report {
+    pub fn new(
+        exercise: String,
+        title: String,
+        submission: String,
+        seed: Option<u64>,
+        build: BuildSummary,
+        checks: Vec<CheckResult>,
+        charts: Vec<Chart>,
+    ) -> Report {
         let score = checks.iter().map(|c| c.score).sum();
         let max_score = checks.iter().map(|c| c.max_score).sum();
-        Report { exercise, title, submission, score, max_score, seed, build, checks, charts }
+        Report {
+            exercise,
+            title,
+            submission,
+            score,
+            max_score,
+            seed,
+            build,
+            checks,
+            charts,
+        }
     }
 
     /// Every check passed.

@@ -61,7 +61,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { timeout: 10.0, build_timeout: 120.0, memory_mib: 1024, cpu_seconds: 60, output_kib: 256 }
+        Limits {
+            timeout: 10.0,
+            build_timeout: 120.0,
+            memory_mib: 1024,
+            cpu_seconds: 60,
+            output_kib: 256,
+        }
     }
 }
 
@@ -126,7 +132,11 @@ impl Scenario {
     /// The probe's command line for this scenario with the given seed.
     pub fn argv(&self, seed: u64) -> Vec<String> {
         let mut argv = vec![self.probe.clone(), format!("seed={seed}")];
-        argv.extend(self.args.iter().map(|(key, value)| format!("{key}={value}")));
+        argv.extend(
+            self.args
+                .iter()
+                .map(|(key, value)| format!("{key}={value}")),
+        );
         argv
     }
 }
@@ -177,7 +187,11 @@ pub enum Expectation {
         meaning: Option<String>,
     },
     /// `a` points the same way as `b`: their dot product is positive.
-    Aligned { a: String, b: String, meaning: Option<String> },
+    Aligned {
+        a: String,
+        b: String,
+        meaning: Option<String>,
+    },
     /// Every element of `key` is below the one before.
     Decreasing { key: String },
     /// The printed lines that start like `template` are exactly `template` rendered for each element
@@ -208,7 +222,9 @@ impl Expectation {
     /// Every observation key this expectation reads (with its `*`).
     pub fn keys(&self) -> Vec<&str> {
         match self {
-            Expectation::Reference { key, .. } | Expectation::Decreasing { key } | Expectation::Stdout { key, .. } => {
+            Expectation::Reference { key, .. }
+            | Expectation::Decreasing { key }
+            | Expectation::Stdout { key, .. } => {
                 vec![key]
             }
             Expectation::Agree { a, b, skip, .. } => {
@@ -223,7 +239,9 @@ impl Expectation {
     /// The tolerances it compares with, for matching known mistakes as loosely as it judges.
     pub fn tolerance(&self) -> (f64, f64) {
         match self {
-            Expectation::Reference { rtol, atol, .. } | Expectation::Agree { rtol, atol, .. } => (*rtol, *atol),
+            Expectation::Reference { rtol, atol, .. } | Expectation::Agree { rtol, atol, .. } => {
+                (*rtol, *atol)
+            }
             _ => (default_rtol(), default_atol()),
         }
     }
@@ -295,10 +313,13 @@ struct RawCheck {
 /// Reads and validates `<dir>/exercise.toml`.
 pub fn load(dir: &Path) -> Result<Spec> {
     if !dir.join(SPEC_FILE).is_file() {
-        return Err(Error::MissingExercise { path: dir.to_path_buf() });
+        return Err(Error::MissingExercise {
+            path: dir.to_path_buf(),
+        });
     }
     let path = dir.join(SPEC_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
     parse(dir, &path, &text)
 }
 
@@ -306,7 +327,12 @@ pub fn load(dir: &Path) -> Result<Spec> {
 pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
     let at = |span: std::ops::Range<usize>, message: String| {
         let (line, column) = line_column(text, span.start);
-        Error::Spec { path: path.to_path_buf(), line, column, message }
+        Error::Spec {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
     };
     let raw: RawSpec = toml::from_str(text).map_err(|e| {
         let message = e.message().trim().to_string();
@@ -314,10 +340,16 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
     })?;
 
     let exercise = raw.exercise;
-    let file_error = |message: String| Error::SpecFile { path: path.to_path_buf(), message };
+    let file_error = |message: String| Error::SpecFile {
+        path: path.to_path_buf(),
+        message,
+    };
     for file in exercise.given.iter().chain([&exercise.probe]) {
         if !dir.join(file).is_file() {
-            return Err(file_error(format!("the exercise file `{file}` does not exist in {}", dir.display())));
+            return Err(file_error(format!(
+                "the exercise file `{file}` does not exist in {}",
+                dir.display()
+            )));
         }
     }
     if exercise.submission.is_empty() {
@@ -333,20 +365,44 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
             return Err(at(span, format!("duplicate build id `{}`", variant.id)));
         }
         if !exercise.submission.contains(&variant.file) {
-            return Err(at(span, format!("variant `{}` replaces items of `{}`, which is not a submission file", variant.id, variant.file)));
+            return Err(at(
+                span,
+                format!(
+                    "variant `{}` replaces items of `{}`, which is not a submission file",
+                    variant.id, variant.file
+                ),
+            ));
         }
         if !dir.join(&variant.from).is_file() {
-            return Err(at(span, format!("variant `{}`: the file `{}` does not exist", variant.id, variant.from)));
+            return Err(at(
+                span,
+                format!(
+                    "variant `{}`: the file `{}` does not exist",
+                    variant.id, variant.from
+                ),
+            ));
         }
-        if let Some(bad) = variant.replace.iter().find(|item| item.split_once("::").is_none()) {
-            return Err(at(span, format!("variant `{}`: `{bad}` is not of the form Type::method", variant.id)));
+        if let Some(bad) = variant
+            .replace
+            .iter()
+            .find(|item| item.split_once("::").is_none())
+        {
+            return Err(at(
+                span,
+                format!(
+                    "variant `{}`: `{bad}` is not of the form Type::method",
+                    variant.id
+                ),
+            ));
         }
         variants.push(variant);
     }
 
     let mut scenarios = Vec::new();
     let mut scenario_ids = BTreeSet::new();
-    let default_timeout = positive_seconds(raw.limits.timeout).ok_or_else(|| file_error("`limits.timeout` must be a positive number of seconds".into()))?;
+    let default_timeout = positive_seconds(raw.limits.timeout).ok_or_else(|| {
+        file_error("`limits.timeout` must be a positive number of seconds".into())
+    })?;
     for spanned in raw.scenario {
         let span = spanned.span();
         let s = spanned.into_inner();
@@ -354,12 +410,31 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
             return Err(at(span, format!("duplicate scenario id `{}`", s.id)));
         }
         if !build_ids.contains(&s.build) {
-            return Err(at(span, format!("scenario `{}` runs on build `{}`, which is neither `main` nor a variant", s.id, s.build)));
+            return Err(at(
+                span,
+                format!(
+                    "scenario `{}` runs on build `{}`, which is neither `main` nor a variant",
+                    s.id, s.build
+                ),
+            ));
         }
         if s.args.contains_key("seed") {
-            return Err(at(span, format!("scenario `{}`: give the seed as `seed`, not inside `args`", s.id)));
+            return Err(at(
+                span,
+                format!(
+                    "scenario `{}`: give the seed as `seed`, not inside `args`",
+                    s.id
+                ),
+            ));
         }
-        scenarios.push(Scenario { id: s.id, probe: s.probe, seed: s.seed, build: s.build, args: s.args, timeout: Duration::ZERO });
+        scenarios.push(Scenario {
+            id: s.id,
+            probe: s.probe,
+            seed: s.seed,
+            build: s.build,
+            args: s.args,
+            timeout: Duration::ZERO,
+        });
     }
 
     let mut checks = Vec::new();
@@ -371,40 +446,83 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
             return Err(at(span, format!("duplicate check id `{}`", c.id)));
         }
         if c.expect.is_empty() {
-            return Err(at(span, format!("check `{}` expects nothing: give at least one `expect` rule", c.id)));
+            return Err(at(
+                span,
+                format!(
+                    "check `{}` expects nothing: give at least one `expect` rule",
+                    c.id
+                ),
+            ));
         }
         let timeout = match c.timeout {
-            Some(t) => positive_seconds(t).ok_or_else(|| at(span.clone(), format!("check `{}`: timeout must be a positive number of seconds", c.id)))?,
+            Some(t) => positive_seconds(t).ok_or_else(|| {
+                at(
+                    span.clone(),
+                    format!(
+                        "check `{}`: timeout must be a positive number of seconds",
+                        c.id
+                    ),
+                )
+            })?,
             None => default_timeout,
         };
         let mut selected = Vec::new();
         for pattern in &c.scenarios {
             let before = selected.len();
-            for scenario in scenarios.iter_mut().filter(|s| matches_pattern(pattern, &s.id)) {
+            for scenario in scenarios
+                .iter_mut()
+                .filter(|s| matches_pattern(pattern, &s.id))
+            {
                 scenario.timeout = scenario.timeout.max(timeout);
                 if !selected.contains(&scenario.id) {
                     selected.push(scenario.id.clone());
                 }
             }
             if selected.len() == before {
-                return Err(at(span, format!("check `{}`: no scenario matches `{pattern}`", c.id)));
+                return Err(at(
+                    span,
+                    format!("check `{}`: no scenario matches `{pattern}`", c.id),
+                ));
             }
         }
         for rule in &c.expect {
             match rule {
                 Expectation::Stdout { template, .. } if template_prefix(template).is_empty() => {
-                    return Err(at(span, format!("check `{}`: a stdout template must start with literal text", c.id)));
+                    return Err(at(
+                        span,
+                        format!(
+                            "check `{}`: a stdout template must start with literal text",
+                            c.id
+                        ),
+                    ));
                 }
-                Expectation::Agree { a, b, .. } | Expectation::Aligned { a, b, .. } if a.ends_with('*') != b.ends_with('*') => {
-                    return Err(at(span, format!("check `{}`: `{a}` and `{b}` must both end in `*` or neither", c.id)));
+                Expectation::Agree { a, b, .. } | Expectation::Aligned { a, b, .. }
+                    if a.ends_with('*') != b.ends_with('*') =>
+                {
+                    return Err(at(
+                        span,
+                        format!(
+                            "check `{}`: `{a}` and `{b}` must both end in `*` or neither",
+                            c.id
+                        ),
+                    ));
                 }
                 _ => {}
             }
         }
-        checks.push(Check { id: c.id, title: c.title, points: c.points, scenarios: selected, expect: c.expect, chart: c.chart });
+        checks.push(Check {
+            id: c.id,
+            title: c.title,
+            points: c.points,
+            scenarios: selected,
+            expect: c.expect,
+            chart: c.chart,
+        });
     }
     if checks.is_empty() {
-        return Err(file_error("the exercise declares no `[[check]]`".to_string()));
+        return Err(file_error(
+            "the exercise declares no `[[check]]`".to_string(),
+        ));
     }
     for scenario in &mut scenarios {
         if scenario.timeout.is_zero() {
@@ -441,7 +559,9 @@ impl Spec {
 
     /// The ids of every build a grade needs: `main` and the variants, in declaration order.
     pub fn build_ids(&self) -> Vec<String> {
-        std::iter::once("main".to_string()).chain(self.variants.iter().map(|v| v.id.clone())).collect()
+        std::iter::once("main".to_string())
+            .chain(self.variants.iter().map(|v| v.id.clone()))
+            .collect()
     }
 }
 
@@ -489,6 +609,9 @@ mod tests {
 
     #[test]
     fn template_prefix_stops_at_the_first_placeholder() {
-        assert_eq!(template_prefix("Loss at epoch {n}: {value:.3}"), "Loss at epoch ");
+        assert_eq!(
+            template_prefix("Loss at epoch {n}: {value:.3}"),
+            "Loss at epoch "
+        );
     }
 }

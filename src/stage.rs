@@ -25,7 +25,10 @@ impl Source {
     /// Reads a submission from `path`: a `.rs` file (when the exercise takes one file), or a folder
     /// laid out like the exercise (each listed file at its path, or at the folder's top level).
     pub fn read(spec: &Spec, path: &Path) -> Result<Source> {
-        let bad = |message: String| Error::Submission { path: path.to_path_buf(), message };
+        let bad = |message: String| Error::Submission {
+            path: path.to_path_buf(),
+            message,
+        };
         let mut origins = BTreeMap::new();
         if path.is_file() {
             if spec.submission.len() != 1 {
@@ -40,9 +43,14 @@ impl Source {
             for relative in &spec.submission {
                 let nested = path.join(relative);
                 let flat = path.join(Path::new(relative).file_name().unwrap_or_default());
-                let found = [nested, flat].into_iter().find(|p| p.is_file()).ok_or_else(|| {
-                    bad(format!("no `{relative}` in this folder (the file this exercise grades)"))
-                })?;
+                let found = [nested, flat]
+                    .into_iter()
+                    .find(|p| p.is_file())
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "no `{relative}` in this folder (the file this exercise grades)"
+                        ))
+                    })?;
                 origins.insert(relative.clone(), found);
             }
         } else {
@@ -50,10 +58,20 @@ impl Source {
         }
         let mut files = BTreeMap::new();
         for (relative, origin) in &origins {
-            let bytes = std::fs::read(origin).map_err(|e| Error::Submission { path: origin.clone(), message: e.to_string() })?;
-            files.insert(relative.clone(), String::from_utf8_lossy(&bytes).into_owned());
+            let bytes = std::fs::read(origin).map_err(|e| Error::Submission {
+                path: origin.clone(),
+                message: e.to_string(),
+            })?;
+            files.insert(
+                relative.clone(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            );
         }
-        Ok(Source { label: path.display().to_string(), origins, files })
+        Ok(Source {
+            label: path.display().to_string(),
+            origins,
+            files,
+        })
     }
 }
 
@@ -97,7 +115,11 @@ impl Kit {
             files.insert(relative.clone(), text.clone().into_bytes());
         }
         if let Some((variant, replacements)) = self.variants.get(build) {
-            let original = source.files.get(&variant.file).map(String::as_str).unwrap_or("");
+            let original = source
+                .files
+                .get(&variant.file)
+                .map(String::as_str)
+                .unwrap_or("");
             let spliced = splice(original, replacements, &variant.replace)
                 .map_err(|e| format!("could not prepare {}: {e}", variant.title))?;
             files.insert(variant.file.clone(), spliced.into_bytes());
@@ -112,10 +134,15 @@ impl Kit {
 /// A method the source lacks is added in a new `impl` block at the end.
 pub fn splice(source: &str, replacements: &str, items: &[String]) -> Result<String, String> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let wanted = syn::parse_file(replacements).map_err(|e| format!("the replacement file does not parse: {e}"))?;
+    let wanted = syn::parse_file(replacements)
+        .map_err(|e| format!("the replacement file does not parse: {e}"))?;
     let parsed = syn::parse_file(source).map_err(|e| {
         let at = e.span().start();
-        format!("the submission does not parse (line {}, column {}): {e}", at.line, at.column + 1)
+        format!(
+            "the submission does not parse (line {}, column {}): {e}",
+            at.line,
+            at.column + 1
+        )
     })?;
 
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -134,7 +161,10 @@ pub fn splice(source: &str, replacements: &str, items: &[String]) -> Result<Stri
                 edits.push((start, end, format!("{one_line}{padding}")));
             }
             None => {
-                appended.push_str(&format!("\nimpl {} {{ {one_line} }}\n", self_ty.to_token_stream()));
+                appended.push_str(&format!(
+                    "\nimpl {} {{ {one_line} }}\n",
+                    self_ty.to_token_stream()
+                ));
             }
         }
     }
@@ -149,7 +179,11 @@ pub fn splice(source: &str, replacements: &str, items: &[String]) -> Result<Stri
 
 /// The first inherent method `method` of a type whose path ends in `type_name`, searching inline
 /// modules too; with the impl's self type.
-fn find_method<'a>(items: &'a [syn::Item], type_name: &str, method: &str) -> Option<(&'a syn::Type, &'a syn::ImplItemFn)> {
+fn find_method<'a>(
+    items: &'a [syn::Item],
+    type_name: &str,
+    method: &str,
+) -> Option<(&'a syn::Type, &'a syn::ImplItemFn)> {
     items.iter().find_map(|item| match item {
         syn::Item::Impl(block) if block.trait_.is_none() && type_is(&block.self_ty, type_name) => {
             block.items.iter().find_map(|inner| match inner {
@@ -157,7 +191,10 @@ fn find_method<'a>(items: &'a [syn::Item], type_name: &str, method: &str) -> Opt
                 _ => None,
             })
         }
-        syn::Item::Mod(module) => module.content.as_ref().and_then(|(_, inner)| find_method(inner, type_name, method)),
+        syn::Item::Mod(module) => module
+            .content
+            .as_ref()
+            .and_then(|(_, inner)| find_method(inner, type_name, method)),
         _ => None,
     })
 }
@@ -171,9 +208,17 @@ fn type_is(ty: &syn::Type, name: &str) -> bool {
 
 /// The byte offset of a 1-based line and a 0-based column counted in characters.
 fn byte_offset(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let rest = &text[line_start..];
-    line_start + rest.char_indices().nth(column).map_or(rest.len(), |(i, _)| i)
+    line_start
+        + rest
+            .char_indices()
+            .nth(column)
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 #[cfg(test)]
@@ -200,7 +245,12 @@ mod tests {
 
     #[test]
     fn splice_reports_a_syntax_error_with_its_line() {
-        let err = splice("fn a() {\n let x = ;\n}", REPLACEMENT, &["Layer::backward".to_string()]).unwrap_err();
+        let err = splice(
+            "fn a() {\n let x = ;\n}",
+            REPLACEMENT,
+            &["Layer::backward".to_string()],
+        )
+        .unwrap_err();
         assert!(err.contains("line 2"), "{err}");
     }
 

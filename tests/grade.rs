@@ -38,7 +38,9 @@ fn the_stub_in_the_human_report() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("✗ backward.d_biases"))
-        .stdout(predicate::str::contains("not implemented yet (todo!() at src/backprop.rs:"))
+        .stdout(predicate::str::contains(
+            "not implemented yet (todo!() at src/backprop.rs:",
+        ))
         .stdout(predicate::str::contains("score 0/100"))
         .stdout(predicate::str::contains("\u{1b}[").not());
 }
@@ -48,7 +50,12 @@ fn the_reference_scores_full_marks() {
     let (code, report) = grade_json(&exercise(), &reference());
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["score"], 100);
-    let ids: Vec<&str> = report["checks"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, CHECKS, "the check ids are the public interface");
     for id in CHECKS {
         assert_eq!(status(&report, id), "pass");
@@ -72,12 +79,20 @@ fn the_human_report_of_a_full_grade_draws_the_loss_curve() {
 #[test]
 fn correct_solutions_in_other_styles_score_full_marks() {
     let dir = fixture("correct");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert!(files.len() >= 5, "the styles are in {}", dir.display());
     for file in files {
         let (code, report) = grade_json(&exercise(), &file);
-        assert_eq!((code, lost(&report)), (0, vec![]), "{}: {report:#}", file.display());
+        assert_eq!(
+            (code, lost(&report)),
+            (0, vec![]),
+            "{}: {report:#}",
+            file.display()
+        );
     }
 }
 
@@ -90,7 +105,10 @@ fn a_syntax_error_is_graded_with_the_compilers_diagnostics() {
     assert_eq!(report["build"]["ok"], false);
     let diagnostics = report["build"]["diagnostics"].as_str().unwrap();
     assert!(diagnostics.contains("error"), "{diagnostics}");
-    assert!(diagnostics.contains(&format!("{}:", file.display())), "names the student's file: {diagnostics}");
+    assert!(
+        diagnostics.contains(&format!("{}:", file.display())),
+        "names the student's file: {diagnostics}"
+    );
     for id in CHECKS {
         assert_eq!(status(&report, id), "error");
     }
@@ -100,16 +118,33 @@ fn a_syntax_error_is_graded_with_the_compilers_diagnostics() {
 fn a_sign_error_in_the_update_loses_the_backward_points_but_keeps_fit() {
     let (code, report) = grade_json(&exercise(), &fixture("wrong/sign_error.rs"));
     assert_eq!(code, 1);
-    for id in ["backward.d_biases", "backward.d_weights", "backward.update", "backward.gradcheck", "train.loss_decreases"] {
+    for id in [
+        "backward.d_biases",
+        "backward.d_weights",
+        "backward.update",
+        "backward.gradcheck",
+        "train.loss_decreases",
+    ] {
         assert_eq!(status(&report, id), "fail", "{id}: {report:#}");
     }
-    for id in ["backward.da_prev", "fit.loss_values", "fit.weights", "fit.prints_loss"] {
+    for id in [
+        "backward.da_prev",
+        "fit.loss_values",
+        "fit.weights",
+        "fit.prints_loss",
+    ] {
         assert_eq!(status(&report, id), "pass", "{id}: {report:#}");
     }
-    let message = check(&report, "backward.update")["message"].as_str().unwrap();
+    let message = check(&report, "backward.update")["message"]
+        .as_str()
+        .unwrap();
     assert!(message.contains("uphill"), "{message}");
     let worst = &check(&report, "backward.d_weights")["worst"];
-    assert_eq!(worst["expected"].as_f64().unwrap(), -worst["got"].as_f64().unwrap(), "the step has the opposite sign: {worst}");
+    assert_eq!(
+        worst["expected"].as_f64().unwrap(),
+        -worst["got"].as_f64().unwrap(),
+        "the step has the opposite sign: {worst}"
+    );
 }
 
 #[test]
@@ -130,7 +165,11 @@ fn a_malformed_exercise_toml_is_an_error_with_its_line() {
 
 #[test]
 fn a_missing_exercise_folder_or_submission_is_an_error() {
-    grade().arg("no/such/exercise").assert().code(2).stderr(predicate::str::contains("no such exercise folder"));
+    grade()
+        .arg("no/such/exercise")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such exercise folder"));
     grade()
         .arg(exercise())
         .args(["--submission", "no/such/file.rs"])

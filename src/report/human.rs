@@ -17,14 +17,30 @@ pub fn render(report: &Report, color: bool) -> String {
     }
     out.push('\n');
     if !report.build.ok {
-        let _ = writeln!(out, "{}", "Your code does not compile. The compiler says:".red().bold());
+        let _ = writeln!(
+            out,
+            "{}",
+            "Your code does not compile. The compiler says:"
+                .red()
+                .bold()
+        );
         for line in report.build.diagnostics.lines() {
             let _ = writeln!(out, "  {line}");
         }
         out.push('\n');
     }
-    let id_width = report.checks.iter().map(|c| c.id.chars().count()).max().unwrap_or(0);
-    let points_width = report.checks.iter().map(|c| format!("{}/{}", c.score, c.max_score).len()).max().unwrap_or(0);
+    let id_width = report
+        .checks
+        .iter()
+        .map(|c| c.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    let points_width = report
+        .checks
+        .iter()
+        .map(|c| format!("{}/{}", c.score, c.max_score).len())
+        .max()
+        .unwrap_or(0);
     for check in &report.checks {
         let mark = match check.status {
             Status::Pass => "✓".green().bold(),
@@ -32,16 +48,30 @@ pub fn render(report: &Report, color: bool) -> String {
             Status::Error => "✗".yellow().bold(),
         };
         let points = format!("{}/{}", check.score, check.max_score);
-        let _ = writeln!(out, "  {mark} {:<id_width$}  {points:>points_width$}  {}", check.id, check.title.dimmed());
+        let _ = writeln!(
+            out,
+            "  {mark} {:<id_width$}  {points:>points_width$}  {}",
+            check.id,
+            check.title.dimmed()
+        );
         for line in check.message.lines() {
             let _ = writeln!(out, "      {line}");
         }
         if let (Some(mistake), Some(hint)) = (&check.diagnosis, &check.hint) {
-            let _ = writeln!(out, "      {} {}", format!("hint ({mistake}):").cyan().bold(), hint);
+            let _ = writeln!(
+                out,
+                "      {} {}",
+                format!("hint ({mistake}):").cyan().bold(),
+                hint
+            );
         }
     }
     let total = format!("{}/{}", report.score, report.max_score);
-    let total = if report.all_passed() { total.green().bold() } else { total.bold() };
+    let total = if report.all_passed() {
+        total.green().bold()
+    } else {
+        total.bold()
+    };
     let _ = writeln!(out, "\n  score {total}");
     for chart in &report.charts {
         out.push('\n');
@@ -57,11 +87,20 @@ const STEP: usize = 3;
 fn draw(out: &mut String, chart: &Chart) {
     let mine = chart.submission.clone().unwrap_or_default();
     let theirs = chart.reference.clone().unwrap_or_default();
-    let finite: Vec<f64> = mine.iter().chain(&theirs).copied().filter(|v| v.is_finite()).collect();
+    let finite: Vec<f64> = mine
+        .iter()
+        .chain(&theirs)
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
     if finite.is_empty() {
         return;
     }
-    let (low, high) = finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
+    let (low, high) = finite
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
     let span = if high > low { high - low } else { 1.0 };
     let width = mine.len().max(theirs.len());
     let mut grid = vec![vec![' '; width * STEP]; HEIGHT];
@@ -69,7 +108,11 @@ fn draw(out: &mut String, chart: &Chart) {
     for (series, glyph) in [(&theirs, '○'), (&mine, '●')] {
         for (i, &v) in series.iter().enumerate().filter(|(_, v)| v.is_finite()) {
             let cell = &mut grid[row_of(v).min(HEIGHT - 1)][i * STEP + 1];
-            *cell = if *cell == '○' && glyph == '●' { '◉' } else { glyph };
+            *cell = if *cell == '○' && glyph == '●' {
+                '◉'
+            } else {
+                glyph
+            };
         }
     }
     let legend = match (chart.submission.is_some(), chart.reference.is_some()) {
@@ -77,7 +120,12 @@ fn draw(out: &mut String, chart: &Chart) {
         (true, false) => format!("{} yours", "●".cyan()),
         _ => format!("{} reference (yours did not run)", "○"),
     };
-    let _ = writeln!(out, "  {} per step ({}): {legend}", chart.key.bold(), chart.check);
+    let _ = writeln!(
+        out,
+        "  {} per step ({}): {legend}",
+        chart.key.bold(),
+        chart.check
+    );
     let label_width = number(high).len().max(number(low).len());
     for (r, row) in grid.iter().enumerate() {
         let label = match r {
@@ -86,7 +134,9 @@ fn draw(out: &mut String, chart: &Chart) {
             _ => String::new(),
         };
         let line: String = row.iter().collect();
-        let line = line.replace('●', &"●".cyan().to_string()).replace('◉', &"◉".cyan().to_string());
+        let line = line
+            .replace('●', &"●".cyan().to_string())
+            .replace('◉', &"◉".cyan().to_string());
         let _ = writeln!(out, "  {label:>label_width$} ┤{}", line.trim_end());
     }
     let axis: String = (1..=width).map(|i| format!("{i:^STEP$}")).collect();
@@ -106,7 +156,11 @@ mod tests {
             status,
             score,
             max_score: 10,
-            message: if status == Status::Pass { String::new() } else { "expected 1, got 2".into() },
+            message: if status == Status::Pass {
+                String::new()
+            } else {
+                "expected 1, got 2".into()
+            },
             worst: None,
             diagnosis: None,
             hint: None,
@@ -116,9 +170,20 @@ mod tests {
             "Title".into(),
             "sub.rs".into(),
             None,
-            BuildSummary { ok: true, diagnostics: String::new() },
-            vec![check("a.one", Status::Pass, 10), check("b.two", Status::Fail, 0)],
-            vec![Chart { check: "b.two".into(), key: "losses".into(), submission: Some(vec![0.7, 0.6, 0.5]), reference: Some(vec![0.7, 0.65, 0.6]) }],
+            BuildSummary {
+                ok: true,
+                diagnostics: String::new(),
+            },
+            vec![
+                check("a.one", Status::Pass, 10),
+                check("b.two", Status::Fail, 0),
+            ],
+            vec![Chart {
+                check: "b.two".into(),
+                key: "losses".into(),
+                submission: Some(vec![0.7, 0.6, 0.5]),
+                reference: Some(vec![0.7, 0.65, 0.6]),
+            }],
         )
     }
 

@@ -31,7 +31,10 @@ pub fn cache() -> PathBuf {
 /// `grade` with the shared cache and no color.
 pub fn grade() -> Command {
     let mut command = Command::cargo_bin("grade").expect("the grade binary is built");
-    command.env("GRADE_CACHE_DIR", cache()).env("NO_COLOR", "1").env_remove("GRADE_SEED");
+    command
+        .env("GRADE_CACHE_DIR", cache())
+        .env("NO_COLOR", "1")
+        .env_remove("GRADE_SEED");
     command
 }
 
@@ -66,7 +69,9 @@ pub fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
 }
 
 pub fn status<'a>(report: &'a Value, id: &str) -> &'a str {
-    check(report, id)["status"].as_str().expect("status is a string")
+    check(report, id)["status"]
+        .as_str()
+        .expect("status is a string")
 }
 
 /// The ids of the checks that did not pass.
@@ -102,4 +107,44 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&path, to.join(&name)).unwrap();
         }
     }
+}
+
+/// The known mistakes' ids, in catalog order, from `mistakes.toml`.
+pub fn mistake_ids() -> Vec<String> {
+    let text =
+        std::fs::read_to_string(root().join("solutions/backprop/mistakes/mistakes.toml")).unwrap();
+    text.lines()
+        .filter_map(|l| l.strip_prefix("id = \""))
+        .map(|l| l.trim_end_matches('"').to_string())
+        .collect()
+}
+
+/// A copy of the exercise whose spec still points at the repository's solutions (by absolute
+/// path), so it can be edited and validated.
+pub fn copy_exercise_with_solutions() -> tempfile::TempDir {
+    let dir = copy_exercise();
+    let spec = dir.path().join("backprop/exercise.toml");
+    let solutions = root().join("solutions/backprop");
+    let text = std::fs::read_to_string(&spec).unwrap().replace(
+        "\"../../solutions/backprop",
+        &format!("\"{}", solutions.display()),
+    );
+    std::fs::write(&spec, text).unwrap();
+    dir
+}
+
+/// Each check's (status, diagnosis) in a JSON report.
+pub fn diagnoses(report: &Value) -> Vec<(String, String, Option<String>)> {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+                c["diagnosis"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
 }
