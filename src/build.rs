@@ -61,11 +61,13 @@ impl Toolchain {
     }
 }
 
-/// The exercise's dependencies, built once and reused by every compile.
+/// The exercise's dependencies and library, built once and reused by every compile.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deps {
-    /// `--extern name=path` for each direct dependency.
+    /// `--extern name=path` for each direct dependency the exercise's `Cargo.toml` lists.
     pub externs: BTreeMap<String, PathBuf>,
+    /// The exercise's own library (`[build] library`), linked into every build too.
+    pub library: Option<Library>,
     /// Where their own dependencies are (`-L dependency=`).
     pub search: PathBuf,
     /// The exercise crate's edition.
@@ -74,12 +76,28 @@ pub struct Deps {
     pub fingerprint: String,
 }
 
-/// Builds (or finds in the cache) the dependencies listed in the exercise's `Cargo.toml`.
-/// `progress` is told when a real build starts, since it takes seconds.
+/// The exercise's library, compiled with the dependencies.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Library {
+    /// Its crate name: the file's stem.
+    pub name: String,
+    /// The compiled rlib.
+    pub rlib: PathBuf,
+    /// A hash of its source.
+    pub source: String,
+}
+
+/// Builds (or finds in the cache) the dependencies listed in the exercise's `Cargo.toml`, and the
+/// exercise's `library` file as the lib target of the same cargo project, so that cargo overlaps
+/// its compile with the dependencies'. The library is compiled at opt-level 1, which still shares
+/// its generic instances with the builds (rustc shares generics at opt-levels 0 and 1): the ndarray
+/// code it instantiates is compiled once, and runs fast, instead of in every build. `progress` is
+/// told when a real build starts, since it takes seconds.
 pub fn prepare_deps(
     toolchain: &Toolchain,
     cache: &Cache,
     exercise: &Path,
+    library: Option<&str>,
     progress: &dyn Fn(&str),
 ) -> Result<Deps> {
     let manifest_path = exercise.join("Cargo.toml");
@@ -102,18 +120,45 @@ pub fn prepare_deps(
         .to_string();
     let lock = std::fs::read(exercise.join("Cargo.lock")).unwrap_or_default();
     let dependencies_text = toml::to_string(&dependencies).expect("a table serialises");
+    let library_source = match library {
+        Some(file) => {
+            let path = exercise.join(file);
+            let text = std::fs::read(&path)
+                .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+            let name = Path::new(file)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("library")
+                .replace('-', "_");
+            Some((name, text))
+        }
+        None => None,
+    };
+    let library_hash = library_source.as_ref().map(|(name, text)| {
+        let mut key = Key::new("library");
+        key.add(name.as_bytes()).add(text);
+        key.finish()
+    });
 
-    let mut key = Key::new("deps-v1");
+    // The cargo project is keyed without the library, so that editing the library recompiles it
+    // alone; the record of what was built says which library it holds.
+    let mut key = Key::new("deps-v2");
     key.add(toolchain.version.as_bytes())
         .add(dependencies_text.as_bytes())
         .add(&lock)
         .add(edition.as_bytes());
-    let fingerprint = key.finish();
-    let dir = cache.dir(&["deps", &fingerprint])?;
+    let project = key.finish();
+    let dir = cache.dir(&["deps", &project])?;
     let record = dir.join("deps.json");
     if let Ok(text) = std::fs::read_to_string(&record) {
         if let Ok(deps) = serde_json::from_str::<Deps>(&text) {
-            if deps.externs.values().all(|p| p.is_file()) {
+            let same_library = deps.library.as_ref().map(|l| &l.source) == library_hash.as_ref();
+            let present = deps
+                .externs
+                .values()
+                .chain(deps.library.iter().map(|l| &l.rlib))
+                .all(|p| p.is_file());
+            if same_library && present {
                 return Ok(deps);
             }
         }
@@ -124,12 +169,19 @@ pub fn prepare_deps(
         "compiling the exercise's dependencies ({}) once for this toolchain; later grades reuse them",
         names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
     ));
+    let lib_name = library_source
+        .as_ref()
+        .map_or("grade_deps".to_string(), |(name, _)| name.clone());
     let cargo_toml = format!(
         "[package]\nname = \"grade-deps\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\npublish = false\n\n\
-         [workspace]\n\n[lib]\npath = \"lib.rs\"\n\n[profile.dev]\ndebug = false\n\n[dependencies]\n{dependencies_text}"
+         [workspace]\n\n[lib]\nname = \"{lib_name}\"\npath = \"lib.rs\"\n\n[profile.dev]\ndebug = false\n\n\
+         [profile.dev.package.grade-deps]\nopt-level = 1\n\n[dependencies]\n{dependencies_text}"
     );
-    write_atomic(&dir.join("Cargo.toml"), cargo_toml.as_bytes())?;
-    write_atomic(&dir.join("lib.rs"), b"")?;
+    write_if_changed(&dir.join("Cargo.toml"), cargo_toml.as_bytes())?;
+    write_if_changed(
+        &dir.join("lib.rs"),
+        library_source.as_ref().map_or(&[][..], |(_, text)| text),
+    )?;
     if !lock.is_empty() && !dir.join("Cargo.lock").exists() {
         write_atomic(&dir.join("Cargo.lock"), &lock)?;
     }
@@ -152,6 +204,7 @@ pub fn prepare_deps(
         return Err(Error::Dependencies { log, offline });
     }
     let mut externs = BTreeMap::new();
+    let mut library_rlib = None;
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<Artifact>(line) else {
             continue;
@@ -165,15 +218,18 @@ pub fn prepare_deps(
         {
             continue;
         }
+        let Some(rlib) = message
+            .filenames
+            .iter()
+            .find(|f| f.extension().is_some_and(|e| e == "rlib"))
+        else {
+            continue;
+        };
         let package = package_name(&message.package_id);
-        if names.iter().any(|n| n.as_str() == package) {
-            if let Some(rlib) = message
-                .filenames
-                .iter()
-                .find(|f| f.extension().is_some_and(|e| e == "rlib"))
-            {
-                externs.insert(message.target.name.replace('-', "_"), rlib.clone());
-            }
+        if package == "grade-deps" {
+            library_rlib = Some(rlib.clone());
+        } else if names.iter().any(|n| n.as_str() == package) {
+            externs.insert(message.target.name.replace('-', "_"), rlib.clone());
         }
     }
     if externs.len() != names.len() {
@@ -182,11 +238,25 @@ pub fn prepare_deps(
             offline: false,
         });
     }
+    let library = match (library_source, library_hash, library_rlib) {
+        (Some((name, _)), Some(source), Some(rlib)) => Some(Library { name, rlib, source }),
+        (Some(_), _, _) => {
+            return Err(Error::Dependencies {
+                log: "cargo did not report the exercise's library".into(),
+                offline: false,
+            })
+        }
+        _ => None,
+    };
+    let mut key = Key::new("deps-fingerprint");
+    key.add(project.as_bytes())
+        .add(library.as_ref().map_or("", |l| &l.source).as_bytes());
     let deps = Deps {
         externs,
+        library,
         search: dir.join("target").join("debug").join("deps"),
         edition,
-        fingerprint,
+        fingerprint: key.finish(),
     };
     write_atomic(
         &record,
@@ -195,6 +265,14 @@ pub fn prepare_deps(
             .as_bytes(),
     )?;
     Ok(deps)
+}
+
+/// Rewrites a file only when its content changes: cargo rebuilds what it sees modified.
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    write_atomic(path, bytes)
 }
 
 #[derive(Deserialize)]
@@ -219,6 +297,24 @@ fn package_name(id: &str) -> &str {
     match id.rsplit_once('#') {
         Some((_, tail)) => tail.split('@').next().unwrap_or(tail),
         None => id.split(' ').next().unwrap_or(id),
+    }
+}
+
+impl Deps {
+    /// `--extern` and `-L` arguments that make the dependencies available to rustc.
+    pub fn extern_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        for (name, path) in &self.externs {
+            args.push("--extern".into());
+            args.push(format!("{name}={}", path.display()));
+        }
+        if let Some(library) = &self.library {
+            args.push("--extern".into());
+            args.push(format!("{}={}", library.name, library.rlib.display()));
+        }
+        args.push("-L".into());
+        args.push(format!("dependency={}", self.search.display()));
+        args
     }
 }
 
@@ -305,12 +401,7 @@ impl Compiler {
             self.deps.edition.clone(),
         ];
         args.extend(RUSTC_FLAGS.iter().map(|s| s.to_string()));
-        for (name, path) in &self.deps.externs {
-            args.push("--extern".into());
-            args.push(format!("{name}={}", path.display()));
-        }
-        args.push("-L".into());
-        args.push(format!("dependency={}", self.deps.search.display()));
+        args.extend(self.deps.extern_args());
         args.extend(["-o".into(), "probe".into(), "src/main.rs".into()]);
         let job = Job {
             program: self.toolchain.rustc.clone(),

@@ -63,7 +63,13 @@ impl Grader {
         let kit = Kit::load(&spec)?;
         let cache = Cache::locate(options.cache_dir.as_deref())?;
         let toolchain = Toolchain::detect()?;
-        let deps = build::prepare_deps(&toolchain, &cache, &spec.dir, &*options.progress)?;
+        let deps = build::prepare_deps(
+            &toolchain,
+            &cache,
+            &spec.dir,
+            spec.library.as_deref(),
+            &*options.progress,
+        )?;
         let compiler = Compiler {
             toolchain,
             deps,

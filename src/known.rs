@@ -134,6 +134,7 @@ pub fn input_hashes(
     let mut files: Vec<(String, String)> =
         spec.given.iter().map(|f| (f.clone(), f.clone())).collect();
     files.push((spec.probe.clone(), spec.probe.clone()));
+    files.extend(spec.library.iter().map(|f| (f.clone(), f.clone())));
     for variant in &spec.variants {
         files.push((
             variant.from.clone(),

@@ -35,6 +35,9 @@ pub struct Spec {
     pub expected: PathBuf,
     /// Time, memory and output bounds.
     pub limits: Limits,
+    /// A library of the exercise's, compiled once with the dependencies and linked into every
+    /// build (its crate name is the file's stem): code every build needs, compiled once.
+    pub library: Option<String>,
     /// Builds other than the submission as written, e.g. its `fit` with a correct `backward`.
     pub variants: Vec<Variant>,
     /// Every probe run, in declaration order.
@@ -256,6 +259,8 @@ struct RawSpec {
     #[serde(default)]
     limits: Limits,
     #[serde(default)]
+    build: RawBuild,
+    #[serde(default)]
     variant: Vec<Spanned<Variant>>,
     #[serde(default)]
     scenario: Vec<Spanned<RawScenario>>,
@@ -280,6 +285,12 @@ struct RawExercise {
 
 fn default_expected() -> String {
     "expected.json".to_string()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBuild {
+    library: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -344,7 +355,12 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
         path: path.to_path_buf(),
         message,
     };
-    for file in exercise.given.iter().chain([&exercise.probe]) {
+    for file in exercise
+        .given
+        .iter()
+        .chain([&exercise.probe])
+        .chain(raw.build.library.iter())
+    {
         if !dir.join(file).is_file() {
             return Err(file_error(format!(
                 "the exercise file `{file}` does not exist in {}",
@@ -542,6 +558,7 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
         mistakes: beside(exercise.mistakes).filter(|p| p.is_file()),
         expected: dir.join(exercise.expected),
         limits: raw.limits,
+        library: raw.build.library,
         variants,
         scenarios,
         checks,

@@ -232,7 +232,10 @@ mod tests {
         let source = "use x;\nimpl Layer {\n    /// doc\n    pub fn backward(&self) -> u8 {\n        1\n    }\n}\nimpl P { fn fit() { panic!() } }\n";
         let out = splice(source, REPLACEMENT, &["Layer::backward".to_string()]).unwrap();
         assert_eq!(out.lines().count(), source.lines().count());
-        assert!(out.lines().nth(3).unwrap().contains("7"));
+        assert!(
+            out.lines().nth(2).unwrap().contains("{ 7 }"),
+            "the new method starts where the old one did (its doc comment)"
+        );
         assert_eq!(out.lines().nth(7), source.lines().nth(7));
         assert!(!out.contains("doc"));
     }

@@ -19,13 +19,9 @@ mod backprop;
 mod model;
 mod utils;
 
+use harness::{Json, Observations, Params};
 use model::{Layer, Perceptron};
 use ndarray::Array2;
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::io::Write as _;
-use std::panic;
-use std::sync::Mutex;
 use utils::{Activation, Rng};
 
 /// The exercise's training data, compiled in so that the probe needs no file at run time.
@@ -33,125 +29,39 @@ const TRAINING_DATA: &str = include_str!("../data/train.csv");
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let output = match Scenario::parse(&args) {
-        Err(message) => Json::object([("error", Json::Str(message))]),
-        Ok(scenario) => run_catching_panics(&scenario),
-    };
-    emit(&output);
-}
-
-/// What the last panic said and where, recorded by the hook so it can be reported as an observation.
-static LAST_PANIC: Mutex<Option<(String, String)>> = Mutex::new(None);
-
-fn run_catching_panics(scenario: &Scenario) -> Json {
-    panic::set_hook(Box::new(|info| {
-        let message = if let Some(text) = info.payload().downcast_ref::<&str>() {
-            (*text).to_string()
-        } else if let Some(text) = info.payload().downcast_ref::<String>() {
-            text.clone()
-        } else {
-            "panicked with a value that is not a string".to_string()
-        };
-        // A huge message must not flood the report: the head says what went wrong.
-        let message = truncate(message, 2000);
-        let location = info
-            .location()
-            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
-            .unwrap_or_default();
-        if let Ok(mut last) = LAST_PANIC.lock() {
-            *last = Some((message, location));
-        }
-    }));
-    match panic::catch_unwind(|| scenario.run()) {
-        Ok(Ok(observations)) => Json::object([("observations", Json::Object(observations))]),
-        Ok(Err(message)) => Json::object([("error", Json::Str(message))]),
-        Err(_) => {
-            let (message, location) = LAST_PANIC
-                .lock()
-                .ok()
-                .and_then(|mut last| last.take())
-                .unwrap_or_else(|| ("panicked".to_string(), String::new()));
-            Json::object([(
-                "panic",
-                Json::object([("message", Json::Str(message)), ("location", Json::Str(location))]),
-            )])
-        }
-    }
-}
-
-fn truncate(mut text: String, limit: usize) -> String {
-    if text.len() > limit {
-        let mut cut = limit;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let elided = text.len() - cut;
-        text.truncate(cut);
-        text.push_str(&format!("… ({elided} more bytes)"));
-    }
-    text
-}
-
-fn emit(output: &Json) {
-    let mut text = String::new();
-    output.write(&mut text);
-    text.push('\n');
-    let fd = std::env::var("GRADE_OBS_FD").ok().and_then(|fd| fd.parse::<i32>().ok());
-    match fd {
-        Some(fd) => {
-            use std::os::fd::FromRawFd;
-            // SAFETY: the grader opened this descriptor for us and nothing else in the probe uses it.
-            let mut channel = unsafe { std::fs::File::from_raw_fd(fd) };
-            let _ = channel.write_all(text.as_bytes());
-        }
-        None => {
-            let _ = std::io::stdout().write_all(text.as_bytes());
-        }
-    }
+    harness::report(&args, |params| Scenario { params }.run());
 }
 
 /// A scenario: its kind and its `key=value` parameters.
-struct Scenario {
-    kind: String,
-    params: BTreeMap<String, String>,
+struct Scenario<'a> {
+    params: &'a Params,
 }
 
-type Observations = BTreeMap<String, Json>;
-
-impl Scenario {
-    fn parse(args: &[String]) -> Result<Scenario, String> {
-        let (kind, rest) = args.split_first().ok_or("usage: probe <kind> key=value ...")?;
-        let mut params = BTreeMap::new();
-        for arg in rest {
-            let (key, value) = arg.split_once('=').ok_or_else(|| format!("argument `{arg}` is not key=value"))?;
-            params.insert(key.to_string(), value.to_string());
-        }
-        Ok(Scenario { kind: kind.clone(), params })
-    }
-
+impl Scenario<'_> {
     fn run(&self) -> Result<Observations, String> {
-        match self.kind.as_str() {
+        match self.params.kind.as_str() {
             "layer" => self.layer(),
             "gradcheck" => self.gradcheck(),
             "fit" => self.fit(),
-            other => Err(format!("unknown scenario kind `{other}` (known: layer, gradcheck, fit)")),
+            other => Err(format!(
+                "unknown scenario kind `{other}` (known: layer, gradcheck, fit)"
+            )),
         }
     }
 
     fn get<T: std::str::FromStr>(&self, key: &str) -> Result<T, String> {
-        let text = self.params.get(key).ok_or_else(|| format!("missing parameter `{key}`"))?;
-        text.parse().map_err(|_| format!("parameter `{key}` has a bad value `{text}`"))
+        self.params.get(key)
     }
 
     fn list<T: std::str::FromStr>(&self, key: &str) -> Result<Vec<T>, String> {
-        let text = self.params.get(key).ok_or_else(|| format!("missing parameter `{key}`"))?;
-        text.split(',')
-            .map(|item| item.trim().parse().map_err(|_| format!("parameter `{key}` has a bad item `{item}`")))
-            .collect()
+        self.params.list(key)
     }
 
     fn activations(&self, key: &str) -> Result<Vec<Activation>, String> {
-        self.list::<String>(key)?.iter().map(|name| activation(name)).collect()
+        self.list::<String>(key)?
+            .iter()
+            .map(|name| activation(name))
+            .collect()
     }
 
     /// One backward step on a fresh layer, twice (at `lr` and at `lr2`), from the same state.
@@ -174,7 +84,7 @@ impl Scenario {
         obs.insert("lr2/d_biases".into(), d_biases.into());
 
         // The true gradient of the local loss ⟨da, f(W·x + b)⟩, whose W-gradient is exactly dW.
-        let h: f64 = self.get("h").unwrap_or(1e-6);
+        let h: f64 = self.params.get_or("h", 1e-6)?;
         let local_loss = |layer: &Layer| {
             let mut layer = layer.clone();
             (&layer.forward(&x) * &da).sum()
@@ -196,7 +106,11 @@ impl Scenario {
         let original = Perceptron::with_seed(&sizes, &activations, seed);
         let mut rng = Rng::new(seed ^ 0x5EED);
         let x = rng.uniform_array(sizes[0], 1, -1.0, 1.0);
-        let y = if rng.uniform(0.0, 1.0) < 0.5 { 0.0 } else { 1.0 };
+        let y = if rng.uniform(0.0, 1.0) < 0.5 {
+            0.0
+        } else {
+            1.0
+        };
 
         let mut network = original.clone();
         let y_hat = network.forward(&x)[[0, 0]];
@@ -206,8 +120,14 @@ impl Scenario {
             let (w0, b0) = (layer.weights.clone(), layer.biases.clone());
             da = layer.backward(&da, lr);
             let name = format!("layer{}", index + 1);
-            obs.insert(format!("analytic/{name}.weights"), ((&w0 - &layer.weights) / lr).into());
-            obs.insert(format!("analytic/{name}.biases"), ((&b0 - &layer.biases) / lr).into());
+            obs.insert(
+                format!("analytic/{name}.weights"),
+                ((&w0 - &layer.weights) / lr).into(),
+            );
+            obs.insert(
+                format!("analytic/{name}.biases"),
+                ((&b0 - &layer.biases) / lr).into(),
+            );
         }
 
         let signs = relu_signs(&original, &x);
@@ -250,15 +170,25 @@ impl Scenario {
             other => return Err(format!("unknown data `{other}` (known: exercise, random)")),
         };
         if features.ncols() != sizes[0] {
-            return Err(format!("the data has {} features but the network {} inputs", features.ncols(), sizes[0]));
+            return Err(format!(
+                "the data has {} features but the network {} inputs",
+                features.ncols(),
+                sizes[0]
+            ));
         }
         let mut network = Perceptron::with_seed(&sizes, &activations, seed);
         let losses = network.fit(&features, &labels, epochs, lr);
         let mut obs = Observations::new();
-        obs.insert("losses".into(), Json::Array(losses.into_iter().map(Json::Num).collect()));
+        obs.insert("losses".into(), Json::numbers(&losses));
         for (index, layer) in network.layers.iter().enumerate() {
-            obs.insert(format!("params/layer{}.weights", index + 1), layer.weights.clone().into());
-            obs.insert(format!("params/layer{}.biases", index + 1), layer.biases.clone().into());
+            obs.insert(
+                format!("params/layer{}.weights", index + 1),
+                layer.weights.clone().into(),
+            );
+            obs.insert(
+                format!("params/layer{}.biases", index + 1),
+                layer.biases.clone().into(),
+            );
         }
         Ok(obs)
     }
@@ -266,16 +196,32 @@ impl Scenario {
 
 /// Runs the submission's backward on a copy of `layer` after a forward of `x`; returns the weight and
 /// bias gradients seen as the step ÷ lr (positive for a descent step), and the returned da_prev.
-fn step(layer: &Layer, x: &Array2<f64>, da: &Array2<f64>, lr: f64) -> (Array2<f64>, Array2<f64>, Array2<f64>) {
+fn step(
+    layer: &Layer,
+    x: &Array2<f64>,
+    da: &Array2<f64>,
+    lr: f64,
+) -> (Array2<f64>, Array2<f64>, Array2<f64>) {
     let mut layer = layer.clone();
     layer.forward(x);
     let (w0, b0) = (layer.weights.clone(), layer.biases.clone());
     let da_prev = layer.backward(da, lr);
-    ((&w0 - &layer.weights) / lr, (&b0 - &layer.biases) / lr, da_prev)
+    (
+        (&w0 - &layer.weights) / lr,
+        (&b0 - &layer.biases) / lr,
+        da_prev,
+    )
 }
 
-fn numeric_gradient(layer: &Layer, h: f64, loss: impl Fn(&Layer) -> f64) -> (Array2<f64>, Array2<f64>) {
-    let mut gradients = [Array2::zeros(layer.weights.raw_dim()), Array2::zeros(layer.biases.raw_dim())];
+fn numeric_gradient(
+    layer: &Layer,
+    h: f64,
+    loss: impl Fn(&Layer) -> f64,
+) -> (Array2<f64>, Array2<f64>) {
+    let mut gradients = [
+        Array2::zeros(layer.weights.raw_dim()),
+        Array2::zeros(layer.biases.raw_dim()),
+    ];
     for (gradient, is_weights) in gradients.iter_mut().zip([true, false]) {
         for position in ndarray::indices(gradient.raw_dim()) {
             let mut plus = layer.clone();
@@ -327,13 +273,19 @@ fn random_dataset(seed: u64, rows: usize, n_features: usize) -> (Array2<f64>, Ar
     let mut rng = Rng::new(seed ^ 0xDA7A);
     let features = rng.uniform_array(rows, n_features, -1.0, 1.0);
     let direction = rng.uniform_array(n_features, 1, -1.0, 1.0);
-    let labels = features.dot(&direction).mapv(|v| if v > 0.0 { 1.0 } else { 0.0 });
+    let labels = features
+        .dot(&direction)
+        .mapv(|v| if v > 0.0 { 1.0 } else { 0.0 });
     (features, labels)
 }
 
 fn check_shape(sizes: &[usize], activations: &[Activation]) -> Result<(), String> {
     if sizes.len() != activations.len() + 1 || sizes.len() < 2 {
-        return Err(format!("{} sizes need {} activations", sizes.len(), sizes.len().saturating_sub(1)));
+        return Err(format!(
+            "{} sizes need {} activations",
+            sizes.len(),
+            sizes.len().saturating_sub(1)
+        ));
     }
     Ok(())
 }
@@ -342,78 +294,8 @@ fn activation(name: &str) -> Result<Activation, String> {
     match name {
         "relu" => Ok(Activation::Relu),
         "sigmoid" => Ok(Activation::Sigmoid),
-        other => Err(format!("unknown activation `{other}` (known: relu, sigmoid)")),
-    }
-}
-
-/// Just enough JSON to report observations, so the probe needs no crate beyond the exercise's own.
-enum Json {
-    Num(f64),
-    Str(String),
-    Array(Vec<Json>),
-    Object(BTreeMap<String, Json>),
-}
-
-impl Json {
-    fn object<const N: usize>(entries: [(&str, Json); N]) -> Json {
-        Json::Object(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-    }
-
-    fn write(&self, out: &mut String) {
-        match self {
-            // Non-finite numbers are not JSON: they travel as strings the grader understands.
-            Json::Num(v) if v.is_nan() => out.push_str("\"NaN\""),
-            Json::Num(v) if v.is_infinite() => out.push_str(if *v > 0.0 { "\"inf\"" } else { "\"-inf\"" }),
-            Json::Num(v) => {
-                let _ = write!(out, "{v:?}");
-            }
-            Json::Str(s) => {
-                out.push('"');
-                for c in s.chars() {
-                    match c {
-                        '"' => out.push_str("\\\""),
-                        '\\' => out.push_str("\\\\"),
-                        c if (c as u32) < 0x20 => {
-                            let _ = write!(out, "\\u{:04x}", c as u32);
-                        }
-                        c => out.push(c),
-                    }
-                }
-                out.push('"');
-            }
-            Json::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write(out);
-                }
-                out.push(']');
-            }
-            Json::Object(entries) => {
-                out.push('{');
-                for (i, (key, value)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    Json::Str(key.clone()).write(out);
-                    out.push(':');
-                    value.write(out);
-                }
-                out.push('}');
-            }
-        }
-    }
-}
-
-impl From<Array2<f64>> for Json {
-    fn from(array: Array2<f64>) -> Json {
-        Json::Array(
-            array
-                .outer_iter()
-                .map(|row| Json::Array(row.iter().map(|&v| Json::Num(v)).collect()))
-                .collect(),
-        )
+        other => Err(format!(
+            "unknown activation `{other}` (known: relu, sigmoid)"
+        )),
     }
 }

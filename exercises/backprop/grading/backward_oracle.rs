@@ -8,7 +8,11 @@
 //! line, so the line numbers of the student's own code stay as they wrote them.
 
 impl crate::model::Layer {
-    pub fn backward(&mut self, da: &::ndarray::Array2<f64>, learning_rate: f64) -> ::ndarray::Array2<f64> {
+    pub fn backward(
+        &mut self,
+        da: &::ndarray::Array2<f64>,
+        learning_rate: f64,
+    ) -> ::ndarray::Array2<f64> {
         /// a + b·ε with ε² = 0: evaluating f on it yields f(a) and b·f'(a).
         #[derive(Clone, Copy)]
         struct Dual {
@@ -17,17 +21,29 @@ impl crate::model::Layer {
         }
         impl Dual {
             fn add(self, other: Dual) -> Dual {
-                Dual { value: self.value + other.value, slope: self.slope + other.slope }
+                Dual {
+                    value: self.value + other.value,
+                    slope: self.slope + other.slope,
+                }
             }
             fn exp(self) -> Dual {
                 let e = self.value.exp();
-                Dual { value: e, slope: self.slope * e }
+                Dual {
+                    value: e,
+                    slope: self.slope * e,
+                }
             }
             fn recip(self) -> Dual {
-                Dual { value: 1.0 / self.value, slope: -self.slope / (self.value * self.value) }
+                Dual {
+                    value: 1.0 / self.value,
+                    slope: -self.slope / (self.value * self.value),
+                }
             }
             fn neg(self) -> Dual {
-                Dual { value: -self.value, slope: -self.slope }
+                Dual {
+                    value: -self.value,
+                    slope: -self.slope,
+                }
             }
         }
         let activate = |z: Dual| -> Dual {
@@ -36,20 +52,31 @@ impl crate::model::Layer {
                     if z.value > 0.0 {
                         z
                     } else {
-                        Dual { value: 0.0, slope: 0.0 }
+                        Dual {
+                            value: 0.0,
+                            slope: 0.0,
+                        }
                     }
                 }
-                crate::utils::Activation::Sigmoid => {
-                    Dual { value: 1.0, slope: 0.0 }.add(z.neg().exp()).recip()
+                crate::utils::Activation::Sigmoid => Dual {
+                    value: 1.0,
+                    slope: 0.0,
                 }
+                .add(z.neg().exp())
+                .recip(),
             }
         };
         let (n_neurons, n_inputs) = self.weights.dim();
         // z_i as a dual number whose slope is ∂z_i/∂(the seeded quantity).
-        let z = |i: usize, dz: f64| Dual { value: self.outputs[[i, 0]], slope: dz };
+        let z = |i: usize, dz: f64| Dual {
+            value: self.outputs[[i, 0]],
+            slope: dz,
+        };
         // ∂⟨da, f(z)⟩/∂θ where θ moves z_i at rate dz_i.
         let directional = |slopes: &dyn Fn(usize) -> f64| -> f64 {
-            (0..n_neurons).map(|i| da[[i, 0]] * activate(z(i, slopes(i))).slope).sum()
+            (0..n_neurons)
+                .map(|i| da[[i, 0]] * activate(z(i, slopes(i))).slope)
+                .sum()
         };
         let mut d_weights = ::ndarray::Array2::<f64>::zeros((n_neurons, n_inputs));
         let mut d_biases = ::ndarray::Array2::<f64>::zeros((n_neurons, 1));

@@ -28,9 +28,17 @@ impl Layer {
     }
 
     /// A layer with the given parameters: weights (n_neurons, n_inputs), biases (n_neurons, 1).
-    pub fn from_parameters(weights: Array2<f64>, biases: Array2<f64>, activation: Activation) -> Self {
+    pub fn from_parameters(
+        weights: Array2<f64>,
+        biases: Array2<f64>,
+        activation: Activation,
+    ) -> Self {
         let (n_neurons, n_inputs) = weights.dim();
-        assert_eq!(biases.dim(), (n_neurons, 1), "biases must be a (n_neurons, 1) column");
+        assert_eq!(
+            biases.dim(),
+            (n_neurons, 1),
+            "biases must be a (n_neurons, 1) column"
+        );
         Layer {
             inputs: Array2::zeros((n_inputs, 1)),
             outputs: Array2::zeros((n_neurons, 1)),
@@ -63,7 +71,11 @@ impl Perceptron {
     /// A perceptron of `sizes.len() - 1` layers (`sizes[0]` inputs, `sizes[k]` neurons in layer k), with
     /// `activations[k - 1]` in layer k, whose parameters are drawn from one generator seeded with `seed`.
     pub fn with_seed(sizes: &[usize], activations: &[Activation], seed: u64) -> Self {
-        assert_eq!(sizes.len(), activations.len() + 1, "one activation per layer");
+        assert_eq!(
+            sizes.len(),
+            activations.len() + 1,
+            "one activation per layer"
+        );
         let mut rng = Rng::new(seed);
         let layers = sizes
             .windows(2)

@@ -91,7 +91,10 @@ pub fn parse_dataset(text: &str) -> Result<(Array2<f64>, Array2<f64>), String> {
             .collect::<Result<Vec<f64>, _>>()
             .map_err(|e| format!("line {}: {e}", number + 1))?;
         if values.len() < 2 || width.is_some_and(|w| w != values.len()) {
-            return Err(format!("line {}: expected the same number of columns (at least 2) on every line", number + 1));
+            return Err(format!(
+                "line {}: expected the same number of columns (at least 2) on every line",
+                number + 1
+            ));
         }
         width = Some(values.len());
         let (label, row) = values.split_last().expect("at least two columns");
@@ -100,7 +103,8 @@ pub fn parse_dataset(text: &str) -> Result<(Array2<f64>, Array2<f64>), String> {
     }
     let n_features = width.ok_or("the data set has no samples")? - 1;
     let n_samples = labels.len();
-    let features = Array2::from_shape_vec((n_samples, n_features), features).map_err(|e| e.to_string())?;
+    let features =
+        Array2::from_shape_vec((n_samples, n_features), features).map_err(|e| e.to_string())?;
     let labels = Array2::from_shape_vec((n_samples, 1), labels).map_err(|e| e.to_string())?;
     Ok((features, labels))
 }

@@ -1,0 +1,320 @@
+//! The part of the grading harness that does not touch the student's types, compiled once per
+//! toolchain as a library that every probe build links (`[build] library` in exercise.toml):
+//! reading a scenario's parameters, reporting observations as JSON on the grader's channel,
+//! catching panics — and the ndarray operations on `f64` arrays that the exercise's code uses,
+//! instantiated here once so that each build reuses them instead of compiling its own copy.
+//!
+//! Nothing here knows the backprop solution, so students' code may link it without harm.
+
+use ndarray::{Array2, ArrayView1, Axis, Zip};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::panic;
+use std::sync::Mutex;
+
+/// Observations by key, as the probe reports them.
+pub type Observations = BTreeMap<String, Json>;
+
+/// A scenario's kind and its `key=value` parameters, from the command line.
+pub struct Params {
+    pub kind: String,
+    values: BTreeMap<String, String>,
+}
+
+impl Params {
+    pub fn from_args(args: &[String]) -> Result<Params, String> {
+        let (kind, rest) = args
+            .split_first()
+            .ok_or("usage: probe <kind> key=value ...")?;
+        let mut values = BTreeMap::new();
+        for arg in rest {
+            let (key, value) = arg
+                .split_once('=')
+                .ok_or_else(|| format!("argument `{arg}` is not key=value"))?;
+            values.insert(key.to_string(), value.to_string());
+        }
+        Ok(Params {
+            kind: kind.clone(),
+            values,
+        })
+    }
+
+    pub fn get<T: std::str::FromStr>(&self, key: &str) -> Result<T, String> {
+        let text = self
+            .values
+            .get(key)
+            .ok_or_else(|| format!("missing parameter `{key}`"))?;
+        text.parse()
+            .map_err(|_| format!("parameter `{key}` has a bad value `{text}`"))
+    }
+
+    pub fn get_or<T: std::str::FromStr>(&self, key: &str, default: T) -> Result<T, String> {
+        if self.values.contains_key(key) {
+            self.get(key)
+        } else {
+            Ok(default)
+        }
+    }
+
+    pub fn list<T: std::str::FromStr>(&self, key: &str) -> Result<Vec<T>, String> {
+        let text = self
+            .values
+            .get(key)
+            .ok_or_else(|| format!("missing parameter `{key}`"))?;
+        text.split(',')
+            .map(|item| {
+                item.trim()
+                    .parse()
+                    .map_err(|_| format!("parameter `{key}` has a bad item `{item}`"))
+            })
+            .collect()
+    }
+}
+
+/// Runs one scenario and reports its observations, its error (the exercise's fault: a bad
+/// parameter) or the panic that stopped it (message and location), on the grader's channel.
+pub fn report(
+    args: &[String],
+    scenario: impl FnOnce(&Params) -> Result<Observations, String> + panic::UnwindSafe,
+) {
+    let output = match Params::from_args(args) {
+        Err(message) => Json::object([("error", Json::Str(message))]),
+        Ok(params) => run_catching_panics(move || scenario(&params)),
+    };
+    emit(&output);
+}
+
+/// What the last panic said and where, recorded by the hook so it can be reported.
+static LAST_PANIC: Mutex<Option<(String, String)>> = Mutex::new(None);
+
+fn run_catching_panics(
+    scenario: impl FnOnce() -> Result<Observations, String> + panic::UnwindSafe,
+) -> Json {
+    panic::set_hook(Box::new(|info| {
+        let message = if let Some(text) = info.payload().downcast_ref::<&str>() {
+            (*text).to_string()
+        } else if let Some(text) = info.payload().downcast_ref::<String>() {
+            text.clone()
+        } else {
+            "panicked with a value that is not a string".to_string()
+        };
+        // A huge message must not flood the report: the head says what went wrong.
+        let message = truncate(message, 2000);
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+            .unwrap_or_default();
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some((message, location));
+        }
+    }));
+    match panic::catch_unwind(scenario) {
+        Ok(Ok(observations)) => Json::object([("observations", Json::Object(observations))]),
+        Ok(Err(message)) => Json::object([("error", Json::Str(message))]),
+        Err(_) => {
+            let (message, location) = LAST_PANIC
+                .lock()
+                .ok()
+                .and_then(|mut last| last.take())
+                .unwrap_or_else(|| ("panicked".to_string(), String::new()));
+            Json::object([(
+                "panic",
+                Json::object([
+                    ("message", Json::Str(message)),
+                    ("location", Json::Str(location)),
+                ]),
+            )])
+        }
+    }
+}
+
+fn truncate(mut text: String, limit: usize) -> String {
+    if text.len() > limit {
+        let mut cut = limit;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let elided = text.len() - cut;
+        text.truncate(cut);
+        text.push_str(&format!("… ({elided} more bytes)"));
+    }
+    text
+}
+
+/// Writes the report on the descriptor the grader named in `GRADE_OBS_FD`, never on the student's
+/// stdout; on stdout only when run by hand.
+fn emit(output: &Json) {
+    let mut text = String::new();
+    output.write(&mut text);
+    text.push('\n');
+    let fd = std::env::var("GRADE_OBS_FD")
+        .ok()
+        .and_then(|fd| fd.parse::<i32>().ok());
+    match fd {
+        Some(fd) => {
+            use std::os::fd::FromRawFd;
+            // SAFETY: the grader opened this descriptor for us and nothing else in the probe uses it.
+            let mut channel = unsafe { std::fs::File::from_raw_fd(fd) };
+            let _ = channel.write_all(text.as_bytes());
+        }
+        None => {
+            let _ = std::io::stdout().write_all(text.as_bytes());
+        }
+    }
+}
+
+/// Just enough JSON to report observations, so the probe needs no crate beyond the exercise's own.
+pub enum Json {
+    Num(f64),
+    Str(String),
+    Array(Vec<Json>),
+    Object(BTreeMap<String, Json>),
+}
+
+impl Json {
+    pub fn object<const N: usize>(entries: [(&str, Json); N]) -> Json {
+        Json::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        )
+    }
+
+    pub fn numbers(values: &[f64]) -> Json {
+        Json::Array(values.iter().map(|&v| Json::Num(v)).collect())
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            // Non-finite numbers are not JSON: they travel as strings the grader understands.
+            Json::Num(v) if v.is_nan() => out.push_str("\"NaN\""),
+            Json::Num(v) if v.is_infinite() => {
+                out.push_str(if *v > 0.0 { "\"inf\"" } else { "\"-inf\"" })
+            }
+            Json::Num(v) => {
+                let _ = write!(out, "{v:?}");
+            }
+            Json::Str(s) => {
+                out.push('"');
+                for c in s.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        c if (c as u32) < 0x20 => {
+                            let _ = write!(out, "\\u{:04x}", c as u32);
+                        }
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+            }
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(entries) => {
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    Json::Str(key.clone()).write(out);
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+impl From<Array2<f64>> for Json {
+    fn from(array: Array2<f64>) -> Json {
+        Json::Array(
+            array
+                .outer_iter()
+                .map(|row| Json::numbers(&row.to_vec()))
+                .collect(),
+        )
+    }
+}
+
+/// Instantiates, once, the generic ndarray operations on `f64` arrays that the given files, the
+/// probe and students' code use; never called. rustc reuses these instances in every build
+/// (generics are shared between crates at opt-levels 0 and 1), which shortens each compile and
+/// makes the operations run at this library's opt-level.
+#[inline(never)]
+pub fn instantiate(a: &Array2<f64>, b: &Array2<f64>, row: ArrayView1<f64>, s: f64) -> f64 {
+    let products = [
+        a.dot(b),
+        a.t().dot(b),
+        a.dot(&b.t()),
+        a.view().dot(&b.view()),
+        a.t().dot(&b.t()),
+    ];
+    let mut c = &products[0] * &products[1];
+    let d = &c - &products[2];
+    let e = &d + &products[3];
+    let f = &e / &products[4];
+    let g = &f / s;
+    let h = s * &g;
+    let i = &h * s;
+    let j = &i - s;
+    let k = &j + s;
+    let l = a - b;
+    let m = a + b;
+    let n = a * b;
+    let o = a.clone() - b;
+    let p = a.clone() + b;
+    let q = a.clone() * b;
+    let r = a.clone() / s;
+    let t = a.clone() * s;
+    c -= &d;
+    c += &e;
+    c *= &f;
+    c /= &g;
+    c -= s;
+    c *= s;
+    c.scaled_add(-s, &h);
+    let mut u = Array2::<f64>::zeros(a.raw_dim());
+    u.assign(&k);
+    u.fill(s);
+    let v = Array2::<f64>::from_elem((1, 1), s);
+    let w = Array2::<f64>::from_shape_vec((1, 1), vec![s]).unwrap_or(v.clone());
+    let x = row.to_owned().insert_axis(Axis(1));
+    let y = x
+        .clone()
+        .into_shape_with_order((1, x.len()))
+        .unwrap_or(w.clone());
+    let mut z = Array2::<f64>::zeros((2, 2));
+    Zip::from(&mut z).and(&c).for_each(|z, &c| *z = c);
+    let mut total = 0.0;
+    for array in [
+        &c, &d, &e, &f, &g, &h, &i, &j, &k, &l, &m, &n, &o, &p, &q, &r, &t, &u, &v, &w, &x, &y, &z,
+    ] {
+        total += array.sum() + array.iter().sum::<f64>() + array.fold(0.0, |acc, v| acc + v);
+        for row in array.outer_iter() {
+            total += row.sum() + row.to_vec().len() as f64;
+        }
+        for position in ndarray::indices(array.raw_dim()) {
+            total += array[position];
+        }
+        total += array.t().to_owned().sum() + array.nrows() as f64 + array.ncols() as f64;
+        total += array.mapv(f64::exp).sum() + array.map(|v| v.max(0.0)).sum();
+        total += array.column(0).sum() + array.row(0).sum() + array[[0, 0]];
+        total += if array.dim() == a.dim() && array.shape() == b.shape() {
+            1.0
+        } else {
+            0.0
+        };
+    }
+    total
+}
