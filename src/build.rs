@@ -49,8 +49,12 @@ impl Toolchain {
             }
             Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
         };
-        let version = run(&rustc, &["-vV"])?;
-        let sysroot = run(&rustc, &["--print", "sysroot"])?;
+        // Both questions at once: through a rustup proxy each costs tens of milliseconds.
+        let (version, sysroot) = std::thread::scope(|scope| {
+            let sysroot = scope.spawn(|| run(&rustc, &["--print", "sysroot"]));
+            (run(&rustc, &["-vV"]), sysroot.join().expect("the thread does not panic"))
+        });
+        let (version, sysroot) = (version?, sysroot?);
         let real = Path::new(&sysroot).join("bin").join("rustc");
         let rustc = if real.is_file() { real } else { rustc };
         Ok(Toolchain {

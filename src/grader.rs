@@ -194,7 +194,8 @@ impl Grader {
             .checks
             .iter()
             .filter_map(|check| {
-                let key = check.chart.as_ref()?;
+                let chart = check.chart.as_ref()?;
+                let key = &chart.key;
                 let first = &check.scenarios[0];
                 let series = |o: Option<&Outcome>| {
                     o.and_then(|o| o.values())
@@ -203,6 +204,7 @@ impl Grader {
                 };
                 Some(Chart {
                     check: check.id.clone(),
+                    title: chart.title.clone(),
                     key: key.clone(),
                     submission: series(outcomes.get(first)),
                     reference: series(known.reference.get(first)),
@@ -246,6 +248,10 @@ impl Grader {
             .collect();
         let results = parallel::map(&work, self.jobs, |&(b, scenario)| -> Result<Outcome> {
             let not_built = |reason: String| Ok(Outcome::NotBuilt { reason });
+            // When the submission itself does not compile, that is the one reason for every check.
+            if matches!(builds[b].get("main"), Some(Ok(built)) if !built.ok()) {
+                return not_built("the submission does not compile (see the compiler's messages)".into());
+            }
             match builds[b].get(&scenario.build) {
                 Some(Ok(Built {
                     binary: Some(binary),
@@ -259,9 +265,6 @@ impl Grader {
                         probe::run(binary, scenario, seed, &self.limits, &self.cache)
                     }
                 }
-                Some(Ok(_)) if scenario.build == "main" => not_built(
-                    "the submission does not compile (see the compiler's messages)".into(),
-                ),
                 Some(Ok(built)) => not_built(format!(
                     "{} does not compile:\n{}",
                     self.variant_title(&scenario.build),

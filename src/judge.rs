@@ -411,8 +411,8 @@ fn compare(
     let index = unravel(i, got.shape());
     let (a, b) = (got.numbers()[i], want.numbers()[i]);
     let tolerance = match metric {
-        Metric::Close => format!("tolerance {} + {}·|expected|", number(atol), number(rtol)),
-        Metric::Relative => format!("relative tolerance {}", number(rtol)),
+        Metric::Close => format!("tolerance {atol:e} + {rtol:e}·|expected|"),
+        Metric::Relative => format!("relative tolerance {rtol:e}"),
     };
     let count = got.numbers().len();
     let spread = if count > 1 {

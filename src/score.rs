@@ -55,6 +55,8 @@ pub struct CheckResult {
 pub struct Chart {
     /// The check it illustrates.
     pub check: String,
+    /// What is drawn.
+    pub title: String,
     /// The observation drawn.
     pub key: String,
     pub submission: Option<Vec<f64>>,

@@ -158,7 +158,17 @@ pub struct Check {
     /// What must hold.
     pub expect: Vec<Expectation>,
     /// An observation to draw beside the reference's in the human report.
-    pub chart: Option<String>,
+    pub chart: Option<ChartSpec>,
+}
+
+/// A series drawn in the human report, the submission's beside the reference's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    /// The observation, one point per element (of the check's first scenario).
+    pub key: String,
+    /// What is drawn, e.g. "average loss per epoch".
+    pub title: String,
 }
 
 /// One thing a check requires of a scenario's observations. Keys ending in `*` match every key with
@@ -318,7 +328,7 @@ struct RawCheck {
     scenarios: Vec<String>,
     expect: Vec<Expectation>,
     timeout: Option<f64>,
-    chart: Option<String>,
+    chart: Option<ChartSpec>,
 }
 
 /// Reads and validates `<dir>/exercise.toml`.

@@ -120,12 +120,7 @@ fn draw(out: &mut String, chart: &Chart) {
         (true, false) => format!("{} yours", "●".cyan()),
         _ => format!("{} reference (yours did not run)", "○"),
     };
-    let _ = writeln!(
-        out,
-        "  {} per step ({}): {legend}",
-        chart.key.bold(),
-        chart.check
-    );
+    let _ = writeln!(out, "  {} ({}): {legend}", chart.title.bold(), chart.check);
     let label_width = number(high).len().max(number(low).len());
     for (r, row) in grid.iter().enumerate() {
         let label = match r {
@@ -180,6 +175,7 @@ mod tests {
             ],
             vec![Chart {
                 check: "b.two".into(),
+                title: "loss".into(),
                 key: "losses".into(),
                 submission: Some(vec![0.7, 0.6, 0.5]),
                 reference: Some(vec![0.7, 0.65, 0.6]),
