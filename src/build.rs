@@ -414,6 +414,7 @@ impl Compiler {
             env: Vec::new(),
             clear_env: false,
             channel: false,
+            isolate: false,
             limits: Limits {
                 wall: self.timeout,
                 grace: Duration::from_millis(500),
@@ -421,6 +422,7 @@ impl Compiler {
                 cpu_seconds: None,
                 file_size: Some(1 << 30),
                 open_files: None,
+                processes: None,
                 output_cap: 64 * 1024,
                 channel_cap: 0,
             },

@@ -122,6 +122,7 @@ pub fn run(
         ],
         clear_env: true,
         channel: true,
+        isolate: true,
         limits: Limits {
             wall: scenario.timeout,
             grace: Duration::from_millis(300),
@@ -129,6 +130,8 @@ pub fn run(
             cpu_seconds: Some(limits.cpu_seconds),
             file_size: Some(16 << 20),
             open_files: Some(256),
+            // A probe needs one process; a submission that forks soon runs out.
+            processes: Some(64),
             output_cap: (limits.output_kib as usize) << 10,
             channel_cap: 16 << 20,
         },

@@ -6,15 +6,37 @@
 //! (the observation channel) is handed to it as a numbered descriptor. Reading stops when the child
 //! exits: whatever it left behind in its group is killed, and no one waits on a pipe an escaped
 //! grandchild still holds open.
+//!
+//! An [`isolated`](Job::isolate) child (a probe run: the student's code) is also shut in, as far as
+//! the system allows (found once per process, by trying; see [`notes`]):
+//!
+//! ```text
+//! grade ─► A  the spawned child, in grade's namespaces: unshares, forks B, waits, dies as the probe died
+//!          └► B  PID 1 of a new PID namespace, with a new network, mount, IPC and UTS namespace:
+//!             │  mounts, forks C, reaps, hands C's end to A; when B exits the kernel kills the namespace
+//!             └► C  drops to `nobody` (when grade is root), sets the rlimits, execs the probe
+//! ```
+//!
+//! In C's mount namespace every file system is read-only except two private tmpfs: one over the
+//! scratch folder (its working directory) and one on /tmp; /proc is the namespace's own. So the probe
+//! sees no network, no process but its own, cannot signal grade, writes nothing that outlives it, and
+//! every process it starts, even one that called setsid, dies with it. Without root, the same is done
+//! inside a user namespace (the probe keeps the user's id, without capabilities). Where the kernel
+//! refuses, the child runs with less and [`notes`] says what is missing.
 
 use rustix::event::{PollFd, PollFlags};
-use rustix::process::{Pid, Resource, Rlimit, Signal};
+use rustix::io::Errno;
+use rustix::process::{Gid, Pid, Resource, Rlimit, Signal, Uid, WaitOptions, WaitStatus};
 use std::collections::VecDeque;
+use std::ffi::{CStr, CString};
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Bounds on one child.
@@ -32,6 +54,9 @@ pub struct Limits {
     pub file_size: Option<u64>,
     /// RLIMIT_NOFILE.
     pub open_files: Option<u64>,
+    /// RLIMIT_NPROC: processes and threads of the user the child runs as (for an isolated child
+    /// that is not in a user namespace, every process of `nobody` on the machine counts).
+    pub processes: Option<u64>,
     /// Bytes kept of each of stdout and stderr; the middle of anything longer is elided.
     pub output_cap: usize,
     /// Bytes accepted on the observation channel.
@@ -53,6 +78,8 @@ pub struct Job {
     pub clear_env: bool,
     /// Hand the child an extra pipe whose number is in `GRADE_OBS_FD`.
     pub channel: bool,
+    /// Shut the child in (namespaces, read-only file systems, `nobody`), as far as the system allows.
+    pub isolate: bool,
     /// Bounds.
     pub limits: Limits,
 }
@@ -148,7 +175,30 @@ impl Captured {
 
 /// Runs `job` to the end within its bounds.
 pub fn run(job: &Job) -> io::Result<Finished> {
-    let mut command = Command::new(&job.program);
+    let level = if job.isolate {
+        isolation(&job.cwd).level
+    } else {
+        Level::Bare
+    };
+    // As `nobody` the probe may be unable to reach its own binary (the cache is often under root's
+    // 0700 home): it is exec'd through a descriptor that grade opened.
+    let binary = if level.nobody() && Path::new("/proc/self/fd").is_dir() {
+        Some(rustix::fs::open(
+            &job.program,
+            rustix::fs::OFlags::PATH | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )?)
+    } else {
+        None
+    };
+    let mut command = match &binary {
+        Some(fd) => {
+            let mut command = Command::new(format!("/proc/self/fd/{}", fd.as_raw_fd()));
+            command.arg0(&job.program);
+            command
+        }
+        None => Command::new(&job.program),
+    };
     command
         .args(&job.args)
         .current_dir(&job.cwd)
@@ -168,27 +218,33 @@ pub fn run(job: &Job) -> io::Result<Finished> {
     } else {
         None
     };
-    let inherit = channel.as_ref().map(|(_, write)| write.as_raw_fd());
-    let limits = job.limits.clone();
-    // SAFETY: the closure runs in the forked child before exec and only makes raw system calls
-    // (fcntl, setrlimit), which are async-signal-safe; it allocates nothing.
+    if level.nobody() {
+        rustix::fs::chown(
+            &job.cwd,
+            Some(Uid::from_raw(NOBODY)),
+            Some(Gid::from_raw(NOBODY)),
+        )?;
+    }
+    let plan = Plan::new(
+        level,
+        &job.cwd,
+        Some(&job.limits),
+        channel.as_ref().map(|(_, write)| write.as_raw_fd()),
+    )?;
+    // SAFETY: the closure runs in the forked child before exec. `enter` only makes system calls
+    // (async-signal-safe) and allocates nothing; the intermediate processes it forks return into
+    // std only with an error, which std reports on its pipe before it _exits.
     unsafe {
         command.pre_exec(move || {
-            if let Some(fd) = inherit {
-                // Only this child inherits the channel: it was created close-on-exec for the others.
-                let fd = std::os::fd::BorrowedFd::borrow_raw(fd);
-                rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::empty())?;
-            }
-            set_limit(Resource::As, limits.address_space)?;
-            set_limit(Resource::Cpu, limits.cpu_seconds)?;
-            set_limit(Resource::Fsize, limits.file_size)?;
-            set_limit(Resource::Nofile, limits.open_files)?;
-            Ok(())
+            enter(&plan)
+                .map(drop)
+                .map_err(|failure| io::Error::from(failure.errno))
         });
     }
 
     let start = Instant::now();
     let mut child = command.spawn()?;
+    drop(binary);
     let (channel_read, channel_write) = match channel {
         Some((read, write)) => (Some(read), Some(write)),
         None => (None, None),
@@ -289,17 +345,663 @@ pub fn run(job: &Job) -> io::Result<Finished> {
     })
 }
 
-fn set_limit(resource: Resource, value: Option<u64>) -> io::Result<()> {
-    if let Some(value) = value {
+/// What the system would not allow of the isolation of probe runs, one sentence each, for a verbose
+/// mode to print once. Empty when probe runs are fully isolated, and before the first one.
+pub fn notes() -> Vec<String> {
+    ISOLATION
+        .get()
+        .map(|isolation| isolation.notes.clone())
+        .unwrap_or_default()
+}
+
+// ---- isolation: chosen once per process ----
+
+/// The user an isolated child becomes when grade runs as root.
+const NOBODY: u32 = 65534;
+
+/// Size of each private tmpfs (the scratch folder, /tmp): their pages are memory, not disk.
+const TMPFS_SIZE: &str = "32m";
+
+/// How far an isolated child is shut in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// New PID, network, mount, IPC and UTS namespaces, read-only file systems; as `nobody` when
+    /// grade is root, else in a user namespace as the user, without capabilities.
+    Namespaces { nobody: bool },
+    /// Only as `nobody`: grade is root but may not make namespaces.
+    Nobody,
+    /// Only a process group and rlimits.
+    Bare,
+}
+
+impl Level {
+    fn nobody(self) -> bool {
+        matches!(self, Level::Namespaces { nobody: true } | Level::Nobody)
+    }
+}
+
+/// The level isolated children get, and what it lacks, in words.
+struct Isolation {
+    level: Level,
+    notes: Vec<String>,
+}
+
+static ISOLATION: OnceLock<Isolation> = OnceLock::new();
+
+fn isolation(scratch: &Path) -> &'static Isolation {
+    ISOLATION.get_or_init(|| choose(scratch))
+}
+
+/// Tries the strongest level this process may have, then the weaker ones, each in a throwaway child
+/// that runs the same code as a real run, up to the exec.
+fn choose(scratch: &Path) -> Isolation {
+    let candidates: &[Level] = if rustix::process::geteuid().is_root() {
+        &[Level::Namespaces { nobody: true }, Level::Nobody]
+    } else {
+        &[Level::Namespaces { nobody: false }]
+    };
+    let mut refused: Option<Failure> = None;
+    for &level in candidates {
+        match rehearse(level, scratch) {
+            Ok(partial) => {
+                return Isolation {
+                    level,
+                    notes: describe(level, refused, partial),
+                }
+            }
+            Err(failure) => refused = refused.or(Some(failure)),
+        }
+    }
+    Isolation {
+        level: Level::Bare,
+        notes: describe(Level::Bare, refused, 0),
+    }
+}
+
+/// Bits of [`enter`]'s result: what was done less well than intended.
+const PARTIAL_READ_ONLY: u8 = 1;
+const HOST_PROC: u8 = 2;
+
+fn describe(level: Level, refused: Option<Failure>, partial: u8) -> Vec<String> {
+    let why = refused.map_or(String::new(), |failure| format!(" ({failure})"));
+    let mut notes = Vec::new();
+    match level {
+        Level::Namespaces { .. } => {}
+        Level::Nobody => notes.push(format!(
+            "probe runs are not in their own namespaces{why}: a submission can reach the network, leave \
+             behind a process that left its process group, and write wherever the user nobody may"
+        )),
+        Level::Bare => {
+            let who = if rustix::process::geteuid().is_root() { "root" } else { "you" };
+            notes.push(format!(
+                "probe runs are not in their own namespaces and run as {who}{why}: a submission can reach the \
+                 network, leave behind a process that left its process group, signal grade, and write \
+                 wherever {who} may"
+            ));
+        }
+    }
+    if partial & PARTIAL_READ_ONLY != 0 {
+        notes.push("only / is read-only in probe runs (mount_setattr is not available): other mounted file systems stay writable".into());
+    }
+    if partial & HOST_PROC != 0 {
+        notes.push("probe runs see every process of the machine in /proc (mounting their own /proc was refused)".into());
+    }
+    notes
+}
+
+/// Runs the child's side of a run at `level` in a forked copy of grade, stopping where the probe
+/// would be exec'd: whether it gets there, and how well.
+fn rehearse(level: Level, scratch: &Path) -> Result<u8, Failure> {
+    let plan = Plan::new(level, scratch, None, None).map_err(|e| Failure {
+        step: Step::Plan,
+        errno: errno_of(&e),
+    })?;
+    let (report_read, report_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+        .map_err(Failure::at(Step::Pipe))?;
+    // SAFETY: fork in a multi-threaded process, as std does to spawn: the child only makes system
+    // calls until it exits.
+    let Some(child) = fork().map_err(Failure::at(Step::Fork))? else {
+        let code = match enter(&plan) {
+            Ok(partial) => i32::from(partial),
+            Err(failure) => {
+                let _ = rustix::io::write(&report_write, &failure.encode());
+                255
+            }
+        };
+        // SAFETY: _exit is async-signal-safe, and skips the exit handlers that belong to grade.
+        unsafe { libc::_exit(code) }
+    };
+    drop(report_write);
+    let status = loop {
+        match rustix::process::waitpid(Some(child), WaitOptions::empty()) {
+            Ok(Some((_, status))) => break Some(status),
+            Err(Errno::INTR) => continue,
+            _ => break None,
+        }
+    };
+    let mut record = [0u8; 5];
+    if rustix::io::read(&report_read, &mut record) == Ok(record.len()) {
+        return Err(Failure::decode(record));
+    }
+    match status.and_then(|s| s.exit_status()) {
+        Some(partial) if partial < 255 => Ok(partial as u8),
+        _ => Err(Failure {
+            step: Step::Unknown,
+            errno: Errno::NOSYS,
+        }),
+    }
+}
+
+/// Everything the child needs, made before the fork: after it, the child may not allocate.
+struct Plan {
+    level: Level,
+    /// grade itself: a child whose parent is already gone does not run on.
+    parent: Pid,
+    /// The working directory, where the scratch tmpfs goes.
+    scratch: CString,
+    /// Mount options of the scratch tmpfs (owned by whoever the probe runs as).
+    scratch_options: CString,
+    /// Mount options of the /tmp tmpfs.
+    tmp_options: CString,
+    /// The scratch folder is under /tmp, which then stays as it is (read-only) rather than hide it.
+    scratch_in_tmp: bool,
+    /// The `uid_map` and `gid_map` of a user namespace: the user, and no one else.
+    uid_map: Vec<u8>,
+    gid_map: Vec<u8>,
+    /// rlimits: resource, soft and hard limit.
+    limits: Vec<(Resource, u64, u64)>,
+    /// The observation channel, to be kept across exec.
+    channel: Option<RawFd>,
+}
+
+impl Plan {
+    fn new(
+        level: Level,
+        scratch: &Path,
+        limits: Option<&Limits>,
+        channel: Option<RawFd>,
+    ) -> io::Result<Plan> {
+        let owner = if level.nobody() {
+            format!(",uid={NOBODY},gid={NOBODY}")
+        } else {
+            String::new()
+        };
+        let (uid, gid) = (
+            rustix::process::geteuid().as_raw(),
+            rustix::process::getegid().as_raw(),
+        );
+        let mut rlimits = vec![(Resource::Core, 0, 0)];
+        if let Some(limits) = limits {
+            let mut add =
+                |resource, value: Option<u64>| rlimits.extend(value.map(|v| (resource, v, v)));
+            add(Resource::As, limits.address_space);
+            add(Resource::Fsize, limits.file_size);
+            add(Resource::Nofile, limits.open_files);
+            add(Resource::Nproc, limits.processes);
+            // One second between the soft and the hard limit: SIGXCPU says why, SIGKILL makes sure.
+            rlimits.extend(limits.cpu_seconds.map(|s| (Resource::Cpu, s, s + 1)));
+        }
+        Ok(Plan {
+            level,
+            parent: rustix::process::getpid(),
+            scratch: CString::new(scratch.as_os_str().as_bytes())?,
+            scratch_in_tmp: scratch.starts_with("/tmp"),
+            scratch_options: CString::new(format!(
+                "size={TMPFS_SIZE},nr_inodes=4096,mode=0700{owner}"
+            ))?,
+            tmp_options: CString::new(format!("size={TMPFS_SIZE},nr_inodes=4096,mode=1777"))?,
+            uid_map: format!("{uid} {uid} 1\n").into_bytes(),
+            gid_map: format!("{gid} {gid} 1\n").into_bytes(),
+            limits: rlimits,
+            channel,
+        })
+    }
+}
+
+/// A step of [`enter`], to say which one the system refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Plan,
+    DeathSignal,
+    Unshare,
+    UserMap,
+    Pipe,
+    Fork,
+    Propagation,
+    ReadOnly,
+    Scratch,
+    Tmp,
+    Chdir,
+    Groups,
+    Gid,
+    Uid,
+    Limits,
+    NoNewPrivs,
+    Channel,
+    Unknown,
+}
+
+impl Step {
+    const ALL: [Step; 18] = [
+        Step::Plan,
+        Step::DeathSignal,
+        Step::Unshare,
+        Step::UserMap,
+        Step::Pipe,
+        Step::Fork,
+        Step::Propagation,
+        Step::ReadOnly,
+        Step::Scratch,
+        Step::Tmp,
+        Step::Chdir,
+        Step::Groups,
+        Step::Gid,
+        Step::Uid,
+        Step::Limits,
+        Step::NoNewPrivs,
+        Step::Channel,
+        Step::Unknown,
+    ];
+
+    fn what(self) -> &'static str {
+        match self {
+            Step::Plan => "preparing the run",
+            Step::DeathSignal => "setting the parent-death signal",
+            Step::Unshare => "unshare(2) of the PID, network, mount, IPC and UTS namespaces",
+            Step::UserMap => "mapping the user into a user namespace",
+            Step::Pipe => "creating a pipe",
+            Step::Fork => "fork(2)",
+            Step::Propagation => "making the mounts private",
+            Step::ReadOnly => "remounting the file systems read-only",
+            Step::Scratch => "mounting a tmpfs on the scratch folder",
+            Step::Tmp => "mounting a tmpfs on /tmp",
+            Step::Chdir => "entering the scratch folder",
+            Step::Groups | Step::Gid | Step::Uid => "becoming the user nobody",
+            Step::Limits => "setting rlimits",
+            Step::NoNewPrivs => "setting no_new_privs",
+            Step::Channel => "keeping the observation channel open",
+            Step::Unknown => "the trial run ended unexpectedly",
+        }
+    }
+}
+
+/// A step the system refused, and its error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Failure {
+    step: Step,
+    errno: Errno,
+}
+
+impl Failure {
+    fn at(step: Step) -> impl Fn(Errno) -> Failure {
+        move |errno| Failure { step, errno }
+    }
+
+    fn encode(self) -> [u8; 5] {
+        let [a, b, c, d] = self.errno.raw_os_error().to_le_bytes();
+        [self.step as u8, a, b, c, d]
+    }
+
+    fn decode(record: [u8; 5]) -> Failure {
+        let step = Step::ALL
+            .get(usize::from(record[0]))
+            .copied()
+            .unwrap_or(Step::Unknown);
+        let errno = Errno::from_raw_os_error(i32::from_le_bytes([
+            record[1], record[2], record[3], record[4],
+        ]));
+        Failure { step, errno }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.step.what(), io::Error::from(self.errno))
+    }
+}
+
+fn errno_of(error: &io::Error) -> Errno {
+    Errno::from_io_error(error).unwrap_or(Errno::INVAL)
+}
+
+/// The child's side, between fork and exec: everything here is a system call, nothing allocates.
+/// Returns in the process that is to exec the probe, with the [`PARTIAL_READ_ONLY`] and
+/// [`HOST_PROC`] bits; the intermediate processes it forks exit here instead.
+fn enter(plan: &Plan) -> Result<u8, Failure> {
+    // If grade dies, its children go too; if it already died, there is no one to run for.
+    rustix::process::set_parent_process_death_signal(Some(Signal::KILL))
+        .map_err(Failure::at(Step::DeathSignal))?;
+    if rustix::process::getppid() != Some(plan.parent) {
+        // SAFETY: _exit is async-signal-safe.
+        unsafe { libc::_exit(1) };
+    }
+    let mut partial = 0;
+    let namespaces = matches!(plan.level, Level::Namespaces { .. });
+    if let Level::Namespaces { nobody } = plan.level {
+        use rustix::thread::UnshareFlags;
+        let mut flags = UnshareFlags::NEWPID
+            | UnshareFlags::NEWNET
+            | UnshareFlags::NEWNS
+            | UnshareFlags::NEWIPC
+            | UnshareFlags::NEWUTS;
+        if !nobody {
+            flags |= UnshareFlags::NEWUSER;
+        }
+        // SAFETY: no FILES flag: the descriptor table stays as it is.
+        unsafe { rustix::thread::unshare_unsafe(flags) }.map_err(Failure::at(Step::Unshare))?;
+        if !nobody {
+            write_file(c"/proc/self/uid_map", &plan.uid_map).map_err(Failure::at(Step::UserMap))?;
+            write_file(c"/proc/self/setgroups", b"deny").map_err(Failure::at(Step::UserMap))?;
+            write_file(c"/proc/self/gid_map", &plan.gid_map).map_err(Failure::at(Step::UserMap))?;
+        }
+        let (status_read, status_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+            .map_err(Failure::at(Step::Pipe))?;
+        if let Some(init) = fork().map_err(Failure::at(Step::Fork))? {
+            // A: grade's child, outside. It must hold no end of grade's pipes (std's exec-error pipe
+            // included, or `spawn` would wait for the whole run).
+            drop(status_write);
+            close_all_except(status_read.as_raw_fd());
+            NAMESPACE_INIT.store(init.as_raw_nonzero().get(), Ordering::Relaxed);
+            // SAFETY: the handler only makes a system call.
+            unsafe {
+                libc::signal(
+                    libc::SIGTERM,
+                    end_namespace as *const () as libc::sighandler_t,
+                )
+            };
+            follow(init, &status_read);
+        }
+        // B: PID 1 of the new PID namespace. Its death kills everything in the namespace.
+        drop(status_read);
+        rustix::process::set_parent_process_death_signal(Some(Signal::KILL))
+            .map_err(Failure::at(Step::DeathSignal))?;
+        partial = mount_file_systems(plan)?;
+        if let Some(probe) = fork().map_err(Failure::at(Step::Fork))? {
+            close_all_except(status_write.as_raw_fd());
+            reap(probe, &status_write);
+        }
+        // C: the probe, PID 2: a PID 1 would ignore its own SIGABRT and SIGXCPU.
+        drop(status_write);
+    }
+    if plan.level.nobody() {
+        let (uid, gid) = (Uid::from_raw(NOBODY), Gid::from_raw(NOBODY));
+        rustix::thread::set_thread_groups(&[]).map_err(Failure::at(Step::Groups))?;
+        rustix::thread::set_thread_res_gid(gid, gid, gid).map_err(Failure::at(Step::Gid))?;
+        rustix::thread::set_thread_res_uid(uid, uid, uid).map_err(Failure::at(Step::Uid))?;
+        if !namespaces {
+            // A change of user clears the parent-death signal.
+            rustix::process::set_parent_process_death_signal(Some(Signal::KILL))
+                .map_err(Failure::at(Step::DeathSignal))?;
+        }
+    }
+    // After the change of user: RLIMIT_NPROC checked at setuid would make the exec itself fail.
+    for &(resource, soft, hard) in &plan.limits {
         rustix::process::setrlimit(
             resource,
             Rlimit {
-                current: Some(value),
-                maximum: Some(value),
+                current: Some(soft),
+                maximum: Some(hard),
             },
-        )?;
+        )
+        .map_err(Failure::at(Step::Limits))?;
     }
+    // No set-user-ID program gives back what was dropped.
+    rustix::thread::set_no_new_privs(true).map_err(Failure::at(Step::NoNewPrivs))?;
+    if let Some(fd) = plan.channel {
+        // Only this child inherits the channel: it was created close-on-exec for the others.
+        // SAFETY: the descriptor is open: grade keeps its write end until the child is spawned.
+        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+        rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::empty())
+            .map_err(Failure::at(Step::Channel))?;
+    }
+    Ok(partial)
+}
+
+/// In B: a mount namespace where nothing is writable but a tmpfs over the scratch folder and one on
+/// /tmp, both gone with the namespace, and a /proc of the new PID namespace.
+fn mount_file_systems(plan: &Plan) -> Result<u8, Failure> {
+    use rustix::mount::{MountFlags, MountPropagationFlags};
+    let mut partial = 0;
+    // Nothing mounted here shows outside.
+    rustix::mount::mount_change(
+        c"/",
+        MountPropagationFlags::REC | MountPropagationFlags::PRIVATE,
+    )
+    .map_err(Failure::at(Step::Propagation))?;
+    if read_only_everywhere().is_err() {
+        // Kernels before 5.12: the root file system at least.
+        rustix::mount::mount_remount(
+            c"/",
+            MountFlags::BIND | MountFlags::RDONLY | MountFlags::NOSUID,
+            c"",
+        )
+        .map_err(Failure::at(Step::ReadOnly))?;
+        partial |= PARTIAL_READ_ONLY;
+    }
+    let private = MountFlags::NOSUID | MountFlags::NODEV;
+    rustix::mount::mount(
+        c"tmpfs",
+        plan.scratch.as_c_str(),
+        c"tmpfs",
+        private,
+        Some(plan.scratch_options.as_c_str()),
+    )
+    .map_err(Failure::at(Step::Scratch))?;
+    if !plan.scratch_in_tmp {
+        match rustix::mount::mount(
+            c"tmpfs",
+            c"/tmp",
+            c"tmpfs",
+            private,
+            Some(plan.tmp_options.as_c_str()),
+        ) {
+            Ok(()) | Err(Errno::NOENT) => {}
+            Err(errno) => {
+                return Err(Failure {
+                    step: Step::Tmp,
+                    errno,
+                })
+            }
+        }
+    }
+    if rustix::mount::mount(
+        c"proc",
+        c"/proc",
+        c"proc",
+        private | MountFlags::NOEXEC,
+        None,
+    )
+    .is_err()
+    {
+        partial |= HOST_PROC;
+    }
+    // The working directory std entered is the folder under the tmpfs: enter the tmpfs.
+    rustix::process::chdir(plan.scratch.as_c_str()).map_err(Failure::at(Step::Chdir))?;
+    Ok(partial)
+}
+
+/// mount_setattr(2), which rustix lacks: every mount read-only and without set-user-ID, at once.
+fn read_only_everywhere() -> Result<(), Errno> {
+    #[repr(C)]
+    struct MountAttr {
+        attr_set: u64,
+        attr_clr: u64,
+        propagation: u64,
+        userns_fd: u64,
+    }
+    const MOUNT_ATTR_RDONLY: u64 = 0x1;
+    const MOUNT_ATTR_NOSUID: u64 = 0x2;
+    const AT_RECURSIVE: libc::c_long = 0x8000;
+    let attr = MountAttr {
+        attr_set: MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID,
+        attr_clr: 0,
+        propagation: 0,
+        userns_fd: 0,
+    };
+    // SAFETY: the path is a C string and the struct is the kernel's `mount_attr`, with its size.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            libc::AT_FDCWD as libc::c_long,
+            c"/".as_ptr(),
+            AT_RECURSIVE,
+            &attr as *const MountAttr,
+            std::mem::size_of::<MountAttr>(),
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(last_errno())
+    }
+}
+
+/// Writes `bytes` to a file that exists (a /proc control file) in one write(2).
+fn write_file(path: &CStr, bytes: &[u8]) -> Result<(), Errno> {
+    let fd = rustix::fs::open(
+        path,
+        rustix::fs::OFlags::WRONLY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?;
+    rustix::io::write(&fd, bytes)?;
     Ok(())
+}
+
+/// fork(2), which rustix has no stable call for; `None` in the new process.
+fn fork() -> Result<Option<Pid>, Errno> {
+    // SAFETY: called by a single-threaded child of grade (a fork of a fork, as std's spawn is) or by
+    // `rehearse`; the new process makes only system calls until it execs or exits.
+    match unsafe { libc::fork() } {
+        -1 => Err(last_errno()),
+        0 => Ok(None),
+        pid => Ok(Pid::from_raw(pid)),
+    }
+}
+
+fn last_errno() -> Errno {
+    errno_of(&io::Error::last_os_error())
+}
+
+/// Closes every descriptor but `keep`.
+fn close_all_except(keep: RawFd) {
+    let close_range = |first: libc::c_long, last: libc::c_long| {
+        // SAFETY: close_range(2) only closes descriptors; this process uses none of them again.
+        unsafe { libc::syscall(libc::SYS_close_range, first, last, 0 as libc::c_long) == 0 }
+    };
+    let keep = libc::c_long::from(keep);
+    let closed = (keep == 0 || close_range(0, keep - 1))
+        && close_range(keep + 1, libc::c_long::from(u32::MAX));
+    if !closed {
+        // Kernels before 5.9.
+        for fd in (0..4096).filter(|&fd| libc::c_long::from(fd) != keep) {
+            // SAFETY: as above.
+            unsafe { libc::close(fd) };
+        }
+    }
+}
+
+/// B's pid, in A. When grade sends SIGTERM at the deadline, A kills B; B's exit takes the namespace
+/// with it before A's own exit tells grade that the run is over, so nothing outlives the run.
+static NAMESPACE_INIT: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn end_namespace(_signal: libc::c_int) {
+    let pid = NAMESPACE_INIT.load(Ordering::Relaxed);
+    if pid > 0 {
+        // SAFETY: kill(2) is async-signal-safe.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+}
+
+/// How a process ended, as B tells A in two bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    Code(u8),
+    Signal(u8),
+}
+
+impl Ended {
+    fn of(status: WaitStatus) -> Ended {
+        match (status.exit_status(), status.terminating_signal()) {
+            (Some(code), _) => Ended::Code(code as u8),
+            (_, Some(signal)) => Ended::Signal(signal as u8),
+            _ => Ended::Code(127),
+        }
+    }
+
+    fn encode(self) -> [u8; 2] {
+        match self {
+            Ended::Code(code) => [0, code],
+            Ended::Signal(signal) => [1, signal],
+        }
+    }
+
+    fn decode(message: [u8; 2]) -> Option<Ended> {
+        match message {
+            [0, code] => Some(Ended::Code(code)),
+            [1, signal] => Some(Ended::Signal(signal)),
+            _ => None,
+        }
+    }
+
+    /// Ends this process the same way, so grade reads the probe's own exit code or signal.
+    fn reproduce(self) -> ! {
+        // SAFETY: signal(2), kill(2) and _exit(2) are async-signal-safe.
+        unsafe {
+            if let Ended::Signal(signal) = self {
+                let _ = rustix::process::setrlimit(
+                    Resource::Core,
+                    Rlimit {
+                        current: Some(0),
+                        maximum: Some(0),
+                    },
+                );
+                let signal = libc::c_int::from(signal);
+                libc::signal(signal, libc::SIG_DFL);
+                libc::kill(libc::getpid(), signal);
+            }
+            libc::_exit(match self {
+                Ended::Code(code) => libc::c_int::from(code),
+                Ended::Signal(signal) => 128 + libc::c_int::from(signal),
+            })
+        }
+    }
+}
+
+/// In A: waits for B, then ends as the probe did (or as B did, when B was killed first).
+fn follow(init: Pid, status: &OwnedFd) -> ! {
+    let waited = loop {
+        match rustix::process::waitpid(Some(init), WaitOptions::empty()) {
+            Ok(Some((_, status))) => break Some(status),
+            Err(Errno::INTR) => continue,
+            _ => break None,
+        }
+    };
+    let mut message = [0u8; 2];
+    let ended = match rustix::io::read(status, &mut message) {
+        Ok(2) => Ended::decode(message),
+        _ => None,
+    };
+    ended
+        .or(waited.map(Ended::of))
+        .unwrap_or(Ended::Code(127))
+        .reproduce()
+}
+
+/// In B, the namespace's init: reaps whatever is orphaned to it until the probe ends, tells A how,
+/// and exits, which kills what is left.
+fn reap(probe: Pid, status: &OwnedFd) -> ! {
+    loop {
+        match rustix::process::wait(WaitOptions::empty()) {
+            Ok(Some((pid, ended))) if pid == probe => {
+                let _ = rustix::io::write(status, &Ended::of(ended).encode());
+                // SAFETY: _exit is async-signal-safe.
+                unsafe { libc::_exit(0) }
+            }
+            Ok(_) | Err(Errno::INTR) => {}
+            // SAFETY: as above.
+            Err(_) => unsafe { libc::_exit(127) },
+        }
+    }
 }
 
 /// One pipe being read without blocking.
@@ -351,6 +1053,166 @@ mod tests {
         assert!(c.text().starts_with("0123"));
         assert!(c.text().ends_with("cdef"));
         assert!(c.text().contains("8 bytes elided"));
+    }
+
+    /// `sh -c script` as an isolated probe run would be, in a fresh scratch folder.
+    fn shell(script: &str, wall: Duration) -> (Finished, tempfile::TempDir) {
+        let scratch = tempfile::tempdir().expect("a scratch folder");
+        let job = Job {
+            program: "/bin/sh".into(),
+            args: vec!["-c".into(), script.into()],
+            cwd: scratch.path().to_path_buf(),
+            env: vec![("PATH".into(), "/usr/bin:/bin".into())],
+            clear_env: true,
+            channel: true,
+            isolate: true,
+            limits: Limits {
+                wall,
+                grace: Duration::from_millis(300),
+                address_space: Some(1 << 30),
+                cpu_seconds: Some(10),
+                file_size: Some(1 << 20),
+                open_files: Some(64),
+                processes: Some(64),
+                output_cap: 64 << 10,
+                channel_cap: 64 << 10,
+            },
+        };
+        (run(&job).expect("the shell runs"), scratch)
+    }
+
+    /// Whether this machine lets probe runs be fully isolated; says why not otherwise.
+    fn isolated() -> bool {
+        shell("true", Duration::from_secs(5));
+        let notes = notes();
+        if !notes.is_empty() {
+            eprintln!("not checked, probe runs are not fully isolated here: {notes:?}");
+        }
+        notes.is_empty()
+    }
+
+    /// Processes whose command line is exactly `sleep <seconds>`.
+    fn sleeping(seconds: &str) -> usize {
+        let wanted = format!("sleep\0{seconds}\0");
+        std::fs::read_dir("/proc")
+            .expect("/proc")
+            .filter_map(|entry| std::fs::read(entry.ok()?.path().join("cmdline")).ok())
+            .filter(|cmdline| cmdline == wanted.as_bytes())
+            .count()
+    }
+
+    #[test]
+    fn an_isolated_child_is_pid_2_of_its_own_namespace_without_network() {
+        if !isolated() {
+            return;
+        }
+        let (finished, _scratch) = shell(
+            "echo $$ $PPID; ls /proc | grep -c '^[0-9]'; tail -n +3 /proc/net/dev | cut -d: -f1",
+            Duration::from_secs(5),
+        );
+        assert_eq!(finished.exit, Exit::Code(0), "{}", finished.stderr.text());
+        let lines: Vec<String> = finished
+            .stdout
+            .text()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .collect();
+        assert_eq!(
+            lines[0], "2 1",
+            "the probe's parent is the namespace's init"
+        );
+        assert!(
+            lines[1].parse::<u32>().unwrap() <= 5,
+            "it sees only its namespace's processes: {lines:?}"
+        );
+        assert_eq!(lines[2..], ["lo"], "no network interface but a loopback");
+    }
+
+    #[test]
+    fn an_isolated_child_writes_only_in_its_scratch_tmpfs() {
+        if !isolated() {
+            return;
+        }
+        let (finished, scratch) = shell(
+            "echo kept > here && cat here; for f in ../grade-sandbox-escape /tmp/grade-sandbox-escape /var/tmp/grade-sandbox-escape; do echo x > $f && echo wrote $f; done; true",
+            Duration::from_secs(5),
+        );
+        assert_eq!(finished.exit, Exit::Code(0));
+        assert_eq!(
+            finished.stdout.text(),
+            "kept\n",
+            "stderr: {}",
+            finished.stderr.text()
+        );
+        assert_eq!(
+            std::fs::read_dir(scratch.path()).unwrap().count(),
+            0,
+            "the scratch tmpfs goes with the run"
+        );
+        for path in ["/tmp/grade-sandbox-escape", "/var/tmp/grade-sandbox-escape"] {
+            assert!(!Path::new(path).exists(), "{path}");
+        }
+        assert!(!scratch
+            .path()
+            .parent()
+            .unwrap()
+            .join("grade-sandbox-escape")
+            .exists());
+    }
+
+    #[test]
+    fn an_isolated_child_dies_as_its_probe_died() {
+        let (finished, _) = shell("exit 7", Duration::from_secs(5));
+        assert_eq!(finished.exit, Exit::Code(7));
+        let (finished, _) = shell("kill -ABRT $$", Duration::from_secs(5));
+        assert_eq!(finished.exit, Exit::Signal(6));
+    }
+
+    #[test]
+    fn nothing_an_isolated_child_started_outlives_it() {
+        if !isolated() {
+            return;
+        }
+        let (finished, _) = shell(
+            "sleep 641 & setsid sleep 641 & (setsid sleep 641 &); sleep 0.2",
+            Duration::from_secs(5),
+        );
+        assert_eq!(finished.exit, Exit::Code(0));
+        assert_eq!(
+            sleeping("641"),
+            0,
+            "every process of the namespace is gone when run returns"
+        );
+        let start = Instant::now();
+        let (finished, _) = shell(
+            "setsid sleep 642 & trap '' TERM; sleep 642",
+            Duration::from_millis(500),
+        );
+        assert_eq!(finished.exit, Exit::TimedOut);
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(sleeping("642"), 0, "a timed-out run leaves nothing behind");
+    }
+
+    #[test]
+    fn failures_and_outcomes_survive_their_encodings() {
+        let failure = Failure {
+            step: Step::Tmp,
+            errno: Errno::PERM,
+        };
+        assert_eq!(Failure::decode(failure.encode()), failure);
+        for ended in [Ended::Code(0), Ended::Code(255), Ended::Signal(9)] {
+            assert_eq!(Ended::decode(ended.encode()), Some(ended));
+        }
+        assert!(
+            failure
+                .to_string()
+                .starts_with("mounting a tmpfs on /tmp: "),
+            "{failure}"
+        );
     }
 
     #[test]
