@@ -43,16 +43,23 @@ impl Toolchain {
                 .output()
                 .map_err(|e| failed(e.to_string()))?;
             if !output.status.success() {
-                return Err(failed(
-                    String::from_utf8_lossy(&output.stderr).trim().to_string(),
-                ));
+                let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
+                // A program that fails silently still needs a reason on the one error line.
+                return Err(failed(if stderr.is_empty() {
+                    format!("`{}` ended with {}", args.join(" "), output.status)
+                } else {
+                    stderr
+                }));
             }
             Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
         };
         // Both questions at once: through a rustup proxy each costs tens of milliseconds.
         let (version, sysroot) = std::thread::scope(|scope| {
             let sysroot = scope.spawn(|| run(&rustc, &["--print", "sysroot"]));
-            (run(&rustc, &["-vV"]), sysroot.join().expect("the thread does not panic"))
+            (
+                run(&rustc, &["-vV"]),
+                sysroot.join().expect("the thread does not panic"),
+            )
         });
         let (version, sysroot) = (version?, sysroot?);
         let real = Path::new(&sysroot).join("bin").join("rustc");

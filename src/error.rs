@@ -22,7 +22,7 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Submission { path: PathBuf, message: String },
 
-    #[error("cannot run `{program}`: {message}\nInstall a Rust toolchain (https://rustup.rs), or point the RUSTC and CARGO variables at one.")]
+    #[error("cannot run `{program}`: {message} (install a Rust toolchain from https://rustup.rs, or point the RUSTC and CARGO variables at one)")]
     Toolchain { program: String, message: String },
 
     #[error("building the exercise's dependencies failed{}:\n{log}", if *.offline { " (is crates.io reachable?)" } else { "" })]

@@ -250,7 +250,9 @@ impl Grader {
             let not_built = |reason: String| Ok(Outcome::NotBuilt { reason });
             // When the submission itself does not compile, that is the one reason for every check.
             if matches!(builds[b].get("main"), Some(Ok(built)) if !built.ok()) {
-                return not_built("the submission does not compile (see the compiler's messages)".into());
+                return not_built(
+                    "the submission does not compile (see the compiler's messages)".into(),
+                );
             }
             match builds[b].get(&scenario.build) {
                 Some(Ok(Built {

@@ -356,7 +356,12 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
         }
     };
     let raw: RawSpec = toml::from_str(text).map_err(|e| {
-        let message = e.message().trim().to_string();
+        // Serde names Rust types; an instructor reads numbers.
+        let message = e
+            .message()
+            .trim()
+            .replace("expected u32", "expected a whole number, 0 or more")
+            .replace("expected u64", "expected a whole number, 0 or more");
         at(e.span().unwrap_or(0..0), message)
     })?;
 
@@ -427,8 +432,27 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
     let mut scenarios = Vec::new();
     let mut scenario_ids = BTreeSet::new();
     let default_timeout = positive_seconds(raw.limits.timeout).ok_or_else(|| {
-        file_error("`limits.timeout` must be a positive number of seconds".into())
+        file_error(format!(
+            "`limits.timeout` must be a positive number of seconds, at most {MAX_SECONDS}"
+        ))
     })?;
+    if positive_seconds(raw.limits.build_timeout).is_none() {
+        return Err(file_error(format!(
+            "`limits.build_timeout` must be a positive number of seconds, at most {MAX_SECONDS}"
+        )));
+    }
+    let bounds = [
+        ("memory_mib", raw.limits.memory_mib, 1 << 24),
+        ("cpu_seconds", raw.limits.cpu_seconds, MAX_SECONDS as u64),
+        ("output_kib", raw.limits.output_kib, 1 << 20),
+    ];
+    for (name, value, max) in bounds {
+        if !(1..=max).contains(&value) {
+            return Err(file_error(format!(
+                "`limits.{name}` must be a whole number from 1 to {max}"
+            )));
+        }
+    }
     for spanned in raw.scenario {
         let span = spanned.span();
         let s = spanned.into_inner();
@@ -465,11 +489,21 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
 
     let mut checks = Vec::new();
     let mut check_ids = BTreeSet::new();
+    let mut total_points: u32 = 0;
     for spanned in raw.check {
         let span = spanned.span();
         let c = spanned.into_inner();
         if !check_ids.insert(c.id.clone()) {
             return Err(at(span, format!("duplicate check id `{}`", c.id)));
+        }
+        if c.scenarios.is_empty() {
+            return Err(at(
+                span,
+                format!(
+                    "check `{}` selects no scenario: list at least one in `scenarios`",
+                    c.id
+                ),
+            ));
         }
         if c.expect.is_empty() {
             return Err(at(
@@ -485,7 +519,7 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
                 at(
                     span.clone(),
                     format!(
-                        "check `{}`: timeout must be a positive number of seconds",
+                        "check `{}`: timeout must be a positive number of seconds, at most {MAX_SECONDS}",
                         c.id
                     ),
                 )
@@ -536,6 +570,16 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
                 _ => {}
             }
         }
+        total_points = total_points.checked_add(c.points).ok_or_else(|| {
+            at(
+                span.clone(),
+                format!(
+                    "check `{}`: the points of all checks add up to more than {}",
+                    c.id,
+                    u32::MAX
+                ),
+            )
+        })?;
         checks.push(Check {
             id: c.id,
             title: c.title,
@@ -605,8 +649,12 @@ pub fn template_prefix(template: &str) -> &str {
     &template[..template.find('{').unwrap_or(template.len())]
 }
 
+/// The longest time limit, a day: a deadline must stay a representable instant.
+const MAX_SECONDS: f64 = 86_400.0;
+
 fn positive_seconds(seconds: f64) -> Option<Duration> {
-    (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
+    (seconds.is_finite() && seconds > 0.0 && seconds <= MAX_SECONDS)
+        .then(|| Duration::from_secs_f64(seconds))
 }
 
 /// 1-based line and column of a byte offset.
