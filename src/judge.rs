@@ -337,7 +337,7 @@ fn holds(rule: &Expectation, e: &Evidence) -> Result<(), Verdict> {
                             format!(
                                 "printed line {} is `{}`, expected `{want}` (scenario {})",
                                 i + 1,
-                                line.trim_end(),
+                                quoted(line.trim_end()),
                                 e.scenario
                             ),
                             None,
@@ -352,10 +352,19 @@ fn holds(rule: &Expectation, e: &Evidence) -> Result<(), Verdict> {
                 }
             }
             if got.len() > expected.len() {
-                return Err(fail(format!("printed {} lines starting with `{}`, expected {}; first extra: `{}` (scenario {})", got.len(), prefix.trim_end(), expected.len(), got[expected.len()], e.scenario), None));
+                return Err(fail(format!("printed {} lines starting with `{}`, expected {}; first extra: `{}` (scenario {})", got.len(), prefix.trim_end(), expected.len(), quoted(got[expected.len()]), e.scenario), None));
             }
             Ok(())
         }
+    }
+}
+
+/// A printed line as a message quotes it: a line can be as long as the output cap, a message not.
+fn quoted(line: &str) -> String {
+    const CAP: usize = 200;
+    match line.char_indices().nth(CAP) {
+        Some((end, _)) => format!("{}… ({} more bytes)", &line[..end], line.len() - end),
+        None => line.to_string(),
     }
 }
 
@@ -519,6 +528,17 @@ pub fn render(template: &str, n: usize, value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quoted_line_is_cut_short() {
+        assert_eq!(quoted("Loss at epoch 1: 0.693"), "Loss at epoch 1: 0.693");
+        let long = format!("Loss at epoch 1: {}", "9".repeat(1000));
+        assert!(
+            quoted(&long).ends_with("9… (817 more bytes)"),
+            "{}",
+            quoted(&long)
+        );
+    }
 
     #[test]
     fn templates_render_like_the_course() {

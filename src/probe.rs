@@ -100,14 +100,27 @@ pub struct RunLimits {
     pub output_kib: u64,
 }
 
-/// Runs `binary` on `scenario` with `seed`. `Err` only for the exercise's own faults (the probe
-/// rejected the scenario), which no submission can cause.
+/// Runs `binary`, built from a submission, on `scenario` with `seed`. Whatever the submission does
+/// is an outcome: `Err` only when grade itself cannot run it.
 pub fn run(
     binary: &Path,
     scenario: &Scenario,
     seed: u64,
     limits: &RunLimits,
     cache: &Cache,
+) -> Result<Outcome> {
+    probe(binary, scenario, seed, limits, cache, false)
+}
+
+/// Runs `binary` on `scenario`. A submission runs in the probe's process and can write on its
+/// channel too; only a `trusted` build's report of a rejected scenario is the exercise's fault.
+fn probe(
+    binary: &Path,
+    scenario: &Scenario,
+    seed: u64,
+    limits: &RunLimits,
+    cache: &Cache,
+    trusted: bool,
 ) -> Result<Outcome> {
     let scratch = cache.scratch("run-")?;
     let home = scratch.path().to_string_lossy().to_string();
@@ -138,7 +151,7 @@ pub fn run(
     };
     let finished =
         sandbox::run(&job).map_err(|e| Error::io(format!("running {}", binary.display()), e))?;
-    interpret(&finished, scenario, limits)
+    interpret(&finished, scenario, limits, trusted)
 }
 
 /// Like [`run`], for trusted builds (the reference, known mistakes): the outcome is cached under
@@ -166,14 +179,25 @@ pub fn run_cached(
     {
         return Ok(outcome);
     }
-    let outcome = run(binary, scenario, seed, limits, cache)?;
+    let outcome = probe(binary, scenario, seed, limits, cache, true)?;
     if !matches!(&outcome, Outcome::Failed { reason, .. } if reason.starts_with("timed out")) {
         crate::cache::write_atomic(&path, &serde_json::to_vec(&outcome).expect("serialises"))?;
     }
     Ok(outcome)
 }
 
-fn interpret(finished: &Finished, scenario: &Scenario, limits: &RunLimits) -> Result<Outcome> {
+/// Bytes kept of a text a report carries (a panic message, a reason), and of a name (a panic's
+/// location, an observation's key): the harness keeps to these, and a submission that writes its own
+/// report must not flood grade's.
+const TEXT_CAP: usize = 2000;
+const NAME_CAP: usize = 200;
+
+fn interpret(
+    finished: &Finished,
+    scenario: &Scenario,
+    limits: &RunLimits,
+    trusted: bool,
+) -> Result<Outcome> {
     let printed = Printed {
         stdout: finished.stdout.text(),
         stderr: finished.stderr.text(),
@@ -203,6 +227,11 @@ fn interpret(finished: &Finished, scenario: &Scenario, limits: &RunLimits) -> Re
                 return failed(format!("exited with code {code} before reporting"));
             };
             if let Some(values) = report.get("observations").and_then(|o| o.as_object()) {
+                if values.keys().any(|key| key.len() > NAME_CAP) {
+                    return failed(format!(
+                        "reported an observation whose name is longer than {NAME_CAP} bytes"
+                    ));
+                }
                 let values = values
                     .iter()
                     .map(|(k, v)| (k.clone(), value_from_json(v)))
@@ -210,27 +239,45 @@ fn interpret(finished: &Finished, scenario: &Scenario, limits: &RunLimits) -> Re
                 return Ok(Outcome::Observed { values, printed });
             }
             if let Some(panic) = report.get("panic") {
-                let text = |key: &str| {
-                    panic
-                        .get(key)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_string()
+                let text = |key: &str, cap: usize| {
+                    clip(
+                        panic.get(key).and_then(|v| v.as_str()).unwrap_or_default(),
+                        cap,
+                    )
                 };
                 return Ok(Outcome::Panicked {
-                    message: text("message"),
-                    location: text("location"),
+                    message: text("message", TEXT_CAP),
+                    location: text("location", NAME_CAP),
                     printed,
                 });
             }
             if let Some(message) = report.get("error").and_then(|e| e.as_str()) {
-                return Err(Error::Probe {
-                    message: format!("rejected scenario `{}`: {message}", scenario.id),
-                });
+                let message = format!(
+                    "rejected scenario `{}`: {}",
+                    scenario.id,
+                    clip(message, TEXT_CAP)
+                );
+                if trusted {
+                    return Err(Error::Probe { message });
+                }
+                // The submission may have written it: a reason for its checks, not grade's failure.
+                return failed(format!("the probe {message}"));
             }
             failed("reported something that is not observations".into())
         }
     }
+}
+
+/// `text` cut to at most `cap` bytes (on a character boundary), saying how much was cut.
+fn clip(text: &str, cap: usize) -> String {
+    if text.len() <= cap {
+        return text.to_string();
+    }
+    let mut end = cap;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
 }
 
 fn signal_reason(signal: i32, stderr: &str, limits: &RunLimits) -> String {
@@ -353,6 +400,71 @@ mod finite_or_text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What interpreting a run that exited 0 after writing `channel` gives.
+    fn reported(channel: &str, trusted: bool) -> Result<Outcome> {
+        let finished = Finished {
+            exit: Exit::Code(0),
+            stdout: Default::default(),
+            stderr: Default::default(),
+            channel: Some(channel.as_bytes().to_vec()),
+            channel_overflow: false,
+            wall: Duration::ZERO,
+        };
+        let scenario = Scenario {
+            id: "layer-1".into(),
+            probe: "layer".into(),
+            seed: 1,
+            build: "main".into(),
+            args: BTreeMap::new(),
+            timeout: Duration::from_secs(1),
+        };
+        let limits = RunLimits {
+            memory_mib: 64,
+            cpu_seconds: 1,
+            output_kib: 1,
+        };
+        interpret(&finished, &scenario, &limits, trusted)
+    }
+
+    #[test]
+    fn a_rejected_scenario_is_the_exercises_fault_only_from_a_trusted_build() {
+        let report = r#"{"error": "missing parameter `lr`"}"#;
+        assert!(matches!(reported(report, true), Err(Error::Probe { .. })));
+        let Ok(Outcome::Failed { reason, .. }) = reported(report, false) else {
+            panic!("not a failure")
+        };
+        assert_eq!(
+            reason,
+            "the probe rejected scenario `layer-1`: missing parameter `lr`"
+        );
+    }
+
+    #[test]
+    fn what_a_report_says_is_cut_to_a_readable_size() {
+        let long = "é".repeat(5000);
+        let report = format!(r#"{{"panic": {{"message": "{long}", "location": "{long}"}}}}"#);
+        let Ok(Outcome::Panicked {
+            message, location, ..
+        }) = reported(&report, false)
+        else {
+            panic!("not a panic")
+        };
+        assert!(
+            message.len() < TEXT_CAP + 40 && message.ends_with(" more bytes)"),
+            "{message}"
+        );
+        assert!(location.len() < NAME_CAP + 40, "{location}");
+        let report = format!(
+            r#"{{"observations": {{"{}": 1.0}}}}"#,
+            "k".repeat(NAME_CAP + 1)
+        );
+        assert!(matches!(
+            reported(&report, false),
+            Ok(Outcome::Failed { .. })
+        ));
+        assert_eq!(clip("ééé", 3), "é… (4 more bytes)");
+    }
 
     #[test]
     fn nested_arrays_flatten_with_their_shape() {

@@ -55,10 +55,10 @@ const ALL: &[&str] = &[
     "train.loss_decreases",
 ];
 
-/// What hostile fixtures print or write; none of it may reach grade's stdout.
+/// What hostile fixtures print or write; none of it may reach grade's stdout. (A printed line
+/// raw on stdout would also break the JSON; a message may quote a loss line, cut short.)
 const PRINTED: &[&str] = &[
     "hostile:",
-    "Loss at epoch 1:",
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     "written by a hostile submission",
     "Score: 100/100",
@@ -341,6 +341,18 @@ fn assert_errors_only(graded: &Graded, failing: &[&str], because: &str) {
     );
 }
 
+/// Messages of `ids` that quote what a submission wrote are cut short, and say so.
+fn assert_short_messages(graded: &Graded, ids: &[&str]) {
+    for id in ids {
+        let message = check(&graded.report, id)["message"].as_str().unwrap();
+        assert!(
+            message.len() < 4096 && message.contains("more bytes)"),
+            "{id}: a message of {} bytes",
+            message.len()
+        );
+    }
+}
+
 fn assert_full_marks(graded: &Graded) {
     assert_eq!(
         (graded.code, graded.report["score"].as_u64()),
@@ -410,14 +422,7 @@ fn a_huge_panic_message_is_cut_short() {
         &[BACKWARD, TRAIN].concat(),
         "panicked at src/backprop.rs:",
     );
-    for id in BACKWARD {
-        let message = check(&graded.report, id)["message"].as_str().unwrap();
-        assert!(
-            message.len() < 4096 && message.contains("more bytes"),
-            "{id}: {} bytes",
-            message.len()
-        );
-    }
+    assert_short_messages(&graded, BACKWARD);
 }
 
 #[test]
@@ -499,4 +504,42 @@ fn a_compiler_that_never_finishes_is_stopped_by_the_build_timeout() {
         "{diagnostics}"
     );
     assert_checks(&graded, ALL, "error", "the submission does not compile");
+}
+
+#[test]
+fn a_forged_error_report_is_the_submissions_failure_not_grades() {
+    // The harness reports an invalid scenario this way; from a submission it must not stop grade.
+    let graded = grade_hostile("forged_error_report", 0.0, &[]);
+    assert_errors_only(
+        &graded,
+        &[BACKWARD, TRAIN].concat(),
+        "the probe rejected scenario `",
+    );
+    assert_short_messages(&graded, &[BACKWARD, TRAIN].concat());
+}
+
+#[test]
+fn a_forged_panic_report_is_cut_short() {
+    let graded = grade_hostile("forged_panic_report", 0.0, &[]);
+    assert_errors_only(&graded, &[BACKWARD, TRAIN].concat(), "panicked at LLL");
+    assert_short_messages(&graded, &[BACKWARD, TRAIN].concat());
+}
+
+#[test]
+fn a_loss_line_as_long_as_the_output_cap_is_quoted_short() {
+    let graded = grade_hostile("long_loss_line", 0.0, &[]);
+    assert_eq!(graded.code, 1);
+    assert_checks(
+        &graded,
+        &["fit.prints_loss"],
+        "fail",
+        "printed line 1 is `Loss at epoch 1: 0.7",
+    );
+    let passing: Vec<&str> = ALL
+        .iter()
+        .copied()
+        .filter(|id| *id != "fit.prints_loss")
+        .collect();
+    assert_checks(&graded, &passing, "pass", "");
+    assert_short_messages(&graded, &["fit.prints_loss"]);
 }
