@@ -541,6 +541,13 @@ impl Plan {
             // One second between the soft and the hard limit: SIGXCPU says why, SIGKILL makes sure.
             rlimits.extend(limits.cpu_seconds.map(|s| (Resource::Cpu, s, s + 1)));
         }
+        // Raising a hard limit takes a privilege: a limit above grade's own is grade's own.
+        for (resource, soft, hard) in &mut rlimits {
+            if let Some(ceiling) = rustix::process::getrlimit(*resource).maximum {
+                *soft = (*soft).min(ceiling);
+                *hard = (*hard).min(ceiling);
+            }
+        }
         Ok(Plan {
             level,
             parent: rustix::process::getpid(),
