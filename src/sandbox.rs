@@ -18,7 +18,8 @@
 //! ```
 //!
 //! In C's mount namespace every file system is read-only except two private tmpfs: one over the
-//! scratch folder (its working directory) and one on /tmp; /proc is the namespace's own. So the probe
+//! scratch folder (its working directory) and one on /tmp (unless the scratch folder is under /tmp,
+//! which then stays read-only); /proc is the namespace's own. So the probe
 //! sees no network, no process but its own, cannot signal grade, writes nothing that outlives it, and
 //! every process it starts, even one that called setsid, dies with it. Without root, the same is done
 //! inside a user namespace (the probe keeps the user's id, without capabilities). Where the kernel
@@ -458,8 +459,8 @@ fn rehearse(level: Level, scratch: &Path) -> Result<u8, Failure> {
     })?;
     let (report_read, report_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
         .map_err(Failure::at(Step::Pipe))?;
-    // SAFETY: fork in a multi-threaded process, as std does to spawn: the child only makes system
-    // calls until it exits.
+    // A fork of multi-threaded grade, as std's spawn is: the child only makes system calls until it
+    // exits.
     let Some(child) = fork().map_err(Failure::at(Step::Fork))? else {
         let code = match enter(&plan) {
             Ok(partial) => i32::from(partial),
