@@ -166,6 +166,8 @@ pub fn run_cached(
 ) -> Result<Outcome> {
     let mut key = Key::new("outcome-v1");
     key.add(build_key.as_bytes());
+    // Under other limits the same build may behave otherwise (a lower memory limit can kill it).
+    key.add(format!("{limits:?} {:?}", scenario.timeout).as_bytes());
     for arg in scenario.argv(seed) {
         key.add(arg.as_bytes());
     }
