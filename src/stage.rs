@@ -232,7 +232,12 @@ mod tests {
         let source = "use x;\nimpl Layer {\n    /// doc\n    pub fn backward(&self) -> u8 {\n        1\n    }\n}\nimpl P { fn fit() { panic!() } }\n";
         let out = splice(source, REPLACEMENT, &["Layer::backward".to_string()]).unwrap();
         assert_eq!(out.lines().count(), source.lines().count());
-        assert!(out.lines().nth(3).unwrap().contains("7"));
+        // The method's span starts at its doc comment (line 3) when proc-macro2 can join spans,
+        // at `pub fn` (line 4) otherwise: either keeps every other line in place.
+        assert!(
+            (2..=3).any(|i| out.lines().nth(i).unwrap().contains("7")),
+            "{out}"
+        );
         assert_eq!(out.lines().nth(7), source.lines().nth(7));
         assert!(!out.contains("doc"));
     }
