@@ -68,7 +68,8 @@ enum Command {
         #[arg(long, value_name = "N", env = "GRADE_SEED")]
         seed: Option<u64>,
         /// Compiles and probe runs each submission starts at once; JOBS / this many submissions are
-        /// graded at once. One is fastest: a submission's own steps depend on each other.
+        /// graded at once. One measured fastest (benches/batch.sh): rustc already uses more than
+        /// one core.
         #[arg(long, value_name = "N", default_value_t = 1)]
         jobs_per_submission: usize,
         #[command(flatten)]
