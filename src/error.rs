@@ -41,6 +41,9 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("cannot watch the submission for changes: {message}")]
+    Watch { message: String },
+
     #[error("{0}")]
     Usage(String),
 }

@@ -7,9 +7,11 @@
 //! ```
 //!
 //! [`grader`] drives it; [`sandbox`] is where children are spawned, bounded and killed; [`app`]
-//! holds what each command of the binary does.
+//! holds what each command of the binary does, with [`batch`] (a whole class at once) and
+//! [`watch`] (re-grade on save) beside it.
 
 pub mod app;
+pub mod batch;
 pub mod build;
 pub mod cache;
 pub mod diagnose;
@@ -25,5 +27,6 @@ pub mod score;
 pub mod spec;
 pub mod stage;
 pub mod validate;
+pub mod watch;
 
 pub use error::{Error, Result};

@@ -2,6 +2,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use grade::app::{self, Common, Format, GradeRequest};
+use grade::batch::BatchRequest;
+use grade::watch::WatchRequest;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -49,6 +51,30 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// For instructors: grade every submission in a folder, several at once, into grades.csv (one
+    /// row each: score, each check's points, the diagnosed mistakes, an error column) and one JSON
+    /// report each. Exits 0 when every submission was graded (even failing ones), 2 otherwise.
+    Batch {
+        /// The trusted exercise folder (holding exercise.toml).
+        exercise: PathBuf,
+        /// A folder with one entry per submission: a .rs file, or a folder laid out like the
+        /// exercise (named after the student).
+        submissions: PathBuf,
+        /// Where grades.csv and the JSON reports go [default: `grades` beside SUBMISSIONS, i.e.
+        /// SUBMISSIONS/../grades; ./grades when SUBMISSIONS has no parent].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Derive every scenario's seed from N instead of the shipped seeds (needs the reference source).
+        #[arg(long, value_name = "N", env = "GRADE_SEED")]
+        seed: Option<u64>,
+        /// Compiles and probe runs each submission starts at once; JOBS / this many submissions are
+        /// graded at once. One measured fastest (benches/batch.sh): rustc already uses more than
+        /// one core.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        jobs_per_submission: usize,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
 }
 
 #[derive(Args)]
@@ -62,9 +88,23 @@ struct GradeArgs {
     #[arg(long, short, value_name = "PATH")]
     submission: Option<PathBuf>,
 
-    /// How to print the report on stdout.
+    /// The report's format: on stdout, or in the --output file.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
+
+    /// Write the report in --format to FILE; the human report still goes to stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Exit 0 when the score reaches S, even if some checks did not pass (a CI gate). A submission
+    /// that could not be graded still exits 2.
+    #[arg(long, value_name = "S", value_parser = parse_score)]
+    min_score: Option<f64>,
+
+    /// Re-grade each time the submission is saved, showing the change in score; `q` then Enter
+    /// (or Ctrl-C) quits.
+    #[arg(long, short, conflicts_with_all = ["format", "output", "min_score"])]
+    watch: bool,
 
     /// Derive every scenario's seed from N instead of the shipped seeds (needs the reference source).
     #[arg(long, value_name = "N", env = "GRADE_SEED")]
@@ -92,6 +132,31 @@ enum FormatArg {
     Human,
     /// One JSON object: {exercise, score, max_score, build, checks: [...]}.
     Json,
+    /// JUnit XML for CI servers: a `build` test case, then one test case per check.
+    Junit,
+    /// Gradescope's results.json.
+    Gradescope,
+    /// A Markdown table for a pull-request comment or $GITHUB_STEP_SUMMARY.
+    Markdown,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Gradescope => Format::Gradescope,
+            FormatArg::Markdown => Format::Markdown,
+        }
+    }
+}
+
+fn parse_score(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(score) if score.is_finite() && score >= 0.0 => Ok(score),
+        _ => Err(format!("`{text}` is not a score (a number ≥ 0)")),
+    }
 }
 
 impl From<CommonArgs> for Common {
@@ -112,15 +177,38 @@ fn main() -> ExitCode {
             common,
         }) => app::validate(&exercise, seed, common.into()),
         Some(Command::Bless { exercise, common }) => app::bless(&exercise, common.into()),
+        Some(Command::Batch {
+            exercise,
+            submissions,
+            out,
+            seed,
+            jobs_per_submission,
+            common,
+        }) => grade::batch::run(BatchRequest {
+            exercise,
+            submissions,
+            out,
+            seed,
+            jobs_per_submission,
+            common: common.into(),
+        }),
+        None if cli.grade.watch => {
+            let args = cli.grade;
+            grade::watch::run(WatchRequest {
+                exercise: args.exercise.expect("clap requires it"),
+                submission: args.submission,
+                seed: args.seed,
+                common: args.common.into(),
+            })
+        }
         None => {
             let args = cli.grade;
             app::grade(GradeRequest {
                 exercise: args.exercise.expect("clap requires it"),
                 submission: args.submission,
-                format: match args.format {
-                    FormatArg::Human => Format::Human,
-                    FormatArg::Json => Format::Json,
-                },
+                format: args.format.into(),
+                output: args.output,
+                min_score: args.min_score,
                 seed: args.seed,
                 common: args.common.into(),
             })

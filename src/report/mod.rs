@@ -1,6 +1,133 @@
 //! The report stage: renders a [`Report`](crate::score::Report) for people or machines. Renderers
-//! take the finished report and nothing else.
+//! take the finished report and nothing else; each format is written in its own module and nowhere
+//! else.
 
+pub mod grades_csv;
+pub mod gradescope;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod validation;
+
+use crate::score::Report;
+
+/// The formats one report can be rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The terminal report (colored when asked).
+    Human,
+    /// The [`Report`] as one JSON object.
+    Json,
+    /// JUnit XML, as CI servers read it.
+    Junit,
+    /// Gradescope's `results.json`.
+    Gradescope,
+    /// A Markdown table for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
+    Markdown,
+}
+
+/// Renders `report` in `format`; `color` only matters to the human report.
+pub fn render(report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Human => human::render(report, color),
+        Format::Json => json::render(report),
+        Format::Junit => junit::render(report),
+        Format::Gradescope => gradescope::render(report),
+        Format::Markdown => markdown::render(report),
+    }
+}
+
+/// The worst element of a failed comparison, in words, e.g. "`d_weights[1, 2]` in scenario
+/// layer-relu-4x3: expected -0.53, got 0.53". Shared by the formats that show details apart from
+/// the message.
+pub(crate) fn worst_in_words(worst: &crate::judge::Worst) -> String {
+    use crate::judge::number;
+    let index = worst
+        .index
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "`{}[{index}]` in scenario {}: expected {}, got {}",
+        worst.key,
+        worst.scenario,
+        number(worst.expected),
+        number(worst.got)
+    )
+}
+
+/// What a formatter that is not the terminal says about the seed: `--seed` is a secret in CI, so
+/// its value is never written into a report a student may read.
+pub(crate) fn seed_note(report: &Report) -> Option<&'static str> {
+    report.seed.map(|_| "scenarios derived from a hidden seed")
+}
+
+#[cfg(test)]
+pub(crate) mod sample {
+    //! Reports to render in the renderers' unit tests.
+
+    use crate::judge::{Status, Worst};
+    use crate::score::{BuildSummary, CheckResult, Report};
+
+    fn check(id: &str, status: Status, score: u32, max_score: u32) -> CheckResult {
+        let passed = status == Status::Pass;
+        CheckResult {
+            id: id.into(),
+            title: format!("{id} | does <its> thing"),
+            status,
+            score,
+            max_score,
+            message: if passed {
+                String::new()
+            } else {
+                "expected 1 & got 2 | off".into()
+            },
+            worst: (status == Status::Fail).then(|| Worst {
+                scenario: "layer-relu-4x3".into(),
+                key: "d_weights".into(),
+                index: vec![1, 2],
+                expected: 1.0,
+                got: 2.0,
+            }),
+            diagnosis: (status == Status::Fail).then(|| "sign_flipped_update".into()),
+            hint: (status == Status::Fail).then(|| "Gradient descent subtracts.".into()),
+        }
+    }
+
+    /// Three checks: one passed, one failed with a diagnosis, one in error.
+    pub fn mixed() -> Report {
+        Report::new(
+            "backprop".into(),
+            "Backpropagation".into(),
+            "alice.rs".into(),
+            None,
+            BuildSummary {
+                ok: true,
+                diagnostics: String::new(),
+            },
+            vec![
+                check("backward.d_biases", Status::Pass, 10, 10),
+                check("backward.update", Status::Fail, 0, 10),
+                check("train.loss_decreases", Status::Error, 0, 15),
+            ],
+            Vec::new(),
+        )
+    }
+
+    /// A submission that does not compile: every check in error.
+    pub fn not_compiling() -> Report {
+        let mut report = mixed();
+        report.build = BuildSummary {
+            ok: false,
+            diagnostics: "error: expected `;`, found `}`\n --> alice.rs:3:5".into(),
+        };
+        for c in &mut report.checks {
+            *c = check(&c.id, Status::Error, 0, c.max_score);
+            c.message = "the submission does not compile (see the compiler's messages)".into();
+        }
+        report.score = 0;
+        report
+    }
+}

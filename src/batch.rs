@@ -1,0 +1,335 @@
+//! `grade batch`: grades a whole class. Every entry of the submissions folder (a `.rs` file, or a
+//! folder laid out like the exercise) is graded by one shared [`Grader`] — the built dependencies
+//! and the reference's observations are made once — several submissions at once, into
+//! `grades.csv` and one JSON report per submission. A submission that hangs, crashes or does not
+//! compile is graded like any other (its checks say why); one that cannot be graded at all costs
+//! only its own row.
+
+use crate::app::{self, Common, EXIT_ERROR, EXIT_PASSED};
+use crate::error::{Error, Result};
+use crate::grader::{Grader, Origin};
+use crate::report::{self, grades_csv};
+use crate::score::Report;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// `grade batch <EXERCISE_DIR> <SUBMISSIONS_DIR>`.
+pub struct BatchRequest {
+    /// The trusted exercise folder.
+    pub exercise: PathBuf,
+    /// One entry per submission.
+    pub submissions: PathBuf,
+    /// Where `grades.csv` and the reports go; see [`default_out`] when absent.
+    pub out: Option<PathBuf>,
+    /// Derive every scenario's seed from this (`--seed`).
+    pub seed: Option<u64>,
+    /// Compiles and probe runs one submission starts at once; `common.jobs` divided by this many
+    /// submissions are graded at once.
+    pub jobs_per_submission: usize,
+    pub common: Common,
+}
+
+/// One entry of the submissions folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// How the gradebook names it: the file name without `.rs`, or the folder's name.
+    pub name: String,
+    pub path: PathBuf,
+}
+
+/// What became of one entry.
+pub struct Graded {
+    pub entry: Entry,
+    /// The report, or why there is none.
+    pub result: Result<Report, String>,
+}
+
+/// Grades every submission, writes the gradebook and the reports, and prints a summary; exit 0
+/// when every submission was graded (whatever its score), 2 otherwise.
+pub fn run(request: BatchRequest) -> Result<u8> {
+    let started = Instant::now();
+    if !request.submissions.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: no such folder of submissions",
+            request.submissions.display()
+        )));
+    }
+    let out = match request.out.clone() {
+        Some(out) => out,
+        None => default_out(&request.submissions)?,
+    };
+    let entries = entries(&request.submissions, &out)?;
+    if entries.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} holds no submissions (a .rs file or a folder each)",
+            request.submissions.display()
+        )));
+    }
+    std::fs::create_dir_all(&out)
+        .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
+
+    let total_jobs = request.common.jobs.max(1);
+    let per_submission = request.jobs_per_submission.clamp(1, total_jobs);
+    let at_once = (total_jobs / per_submission).max(1);
+    let bar = progress_bar(entries.len() as u64);
+    // The reference's observations (and on a cold cache, its builds) are made once, with every
+    // job, before submissions start; the grader that grades is then made with the per-submission
+    // share, and finds all of that in the cache.
+    let warm = grader(&request, total_jobs, &bar)?;
+    warm.known(Origin::Expected)?;
+    let grader = if per_submission == total_jobs {
+        warm
+    } else {
+        drop(warm);
+        let grader = grader(&request, per_submission, &bar)?;
+        grader.known(Origin::Expected)?;
+        grader
+    };
+
+    bar.reset_elapsed();
+    bar.set_message(format!("{at_once} at once"));
+    let done = AtomicUsize::new(0);
+    let graded = crate::parallel::map(&entries, at_once, |entry| {
+        let result = grade_one(&grader, entry);
+        let line = match &result {
+            Ok(r) => format!("{}: {}/{}", entry.name, r.score, r.max_score),
+            Err(e) => format!("{}: not graded: {}", entry.name, first_line(e)),
+        };
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if bar.is_hidden() {
+            eprintln!("[{n}/{}] {line}", entries.len());
+        } else {
+            bar.set_message(line);
+            bar.inc(1);
+        }
+        Graded {
+            entry: entry.clone(),
+            result,
+        }
+    });
+    bar.finish_and_clear();
+
+    write_results(&grader, &out, &graded)?;
+    let summary = summary(&graded, &out, started.elapsed());
+    app::print(&summary);
+    Ok(if graded.iter().all(|g| g.result.is_ok()) {
+        EXIT_PASSED
+    } else {
+        EXIT_ERROR
+    })
+}
+
+fn grader(request: &BatchRequest, jobs: usize, bar: &ProgressBar) -> Result<Grader> {
+    let bar = bar.clone();
+    Grader::new(crate::grader::Options {
+        exercise: request.exercise.clone(),
+        seed: request.seed,
+        cache_dir: request.common.cache_dir.clone(),
+        jobs,
+        progress: Box::new(move |message| {
+            if bar.is_hidden() {
+                eprintln!("grade: {message}…");
+            } else {
+                bar.println(format!("grade: {message}…"));
+            }
+        }),
+    })
+}
+
+/// Grades one entry; a panic in the grader is that entry's error, not the batch's end.
+fn grade_one(grader: &Grader, entry: &Entry) -> Result<Report, String> {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        grader.grade_path(&entry.path)
+    }));
+    match outcome {
+        Ok(Ok(mut report)) => {
+            // The gradebook names submissions by entry; the report says which.
+            report.submission = entry.name.clone();
+            Ok(report)
+        }
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(panic) => Err(format!(
+            "the grader failed on this submission: {}",
+            panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic")
+        )),
+    }
+}
+
+/// A bar with an ETA on a terminal; hidden otherwise (then each submission is one plain line on
+/// stderr, which a CI log keeps).
+fn progress_bar(len: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30.cyan/blue} {pos}/{len} · ETA {eta} · {wide_msg}",
+        )
+        .expect("a valid template")
+        .progress_chars("█▉▊▋▌▍▎▏ "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// `grades` beside the submissions folder; `./grades` when it has no parent.
+pub fn default_out(submissions: &Path) -> Result<PathBuf> {
+    let absolute = std::path::absolute(submissions)
+        .map_err(|e| Error::io(format!("resolving {}", submissions.display()), e))?;
+    let out = match absolute.parent() {
+        Some(parent) => parent.join("grades"),
+        None => PathBuf::from("grades"),
+    };
+    if out == absolute {
+        return Err(Error::Usage(
+            "the submissions folder is itself named `grades`: say where the grades go with --out"
+                .into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// The submissions under `folder`, sorted by name: every `.rs` file and every folder, except
+/// hidden ones, build output (`target`) and the output folder. Two entries with one name (`alice`
+/// and `alice.rs`) keep their full file names, so that no report overwrites another.
+pub fn entries(folder: &Path, out: &Path) -> Result<Vec<Entry>> {
+    let read = |e| Error::io(format!("reading {}", folder.display()), e);
+    let out = std::path::absolute(out).ok();
+    let mut found = Vec::new();
+    for item in std::fs::read_dir(folder).map_err(read)? {
+        let item = item.map_err(read)?;
+        let path = item.path();
+        let file_name = item.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with('.') || file_name == "target" {
+            continue;
+        }
+        if out.is_some() && std::path::absolute(&path).ok() == out {
+            continue;
+        }
+        if path.is_dir() {
+            found.push((file_name.clone(), file_name, path));
+        } else if let Some(stem) = file_name.strip_suffix(".rs") {
+            found.push((stem.to_string(), file_name, path));
+        }
+    }
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for (name, _, _) in &found {
+        *count.entry(name.clone()).or_default() += 1;
+    }
+    let mut entries: Vec<Entry> = found
+        .into_iter()
+        .map(|(name, file_name, path)| Entry {
+            name: if count[&name] > 1 { file_name } else { name },
+            path,
+        })
+        .collect();
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(entries)
+}
+
+/// `grades.csv` and `<name>.json` per graded submission. A submission that could not be graded
+/// has no report: an old one of the same name is removed, so none is mistaken for this run's.
+fn write_results(grader: &Grader, out: &Path, graded: &[Graded]) -> Result<()> {
+    for g in graded {
+        let path = out.join(format!("{}.json", g.entry.name));
+        match &g.result {
+            Ok(report) => app::write_file(&path, &report::json::render(report))?,
+            Err(_) if path.exists() => std::fs::remove_file(&path)
+                .map_err(|e| Error::io(format!("removing {}", path.display()), e))?,
+            Err(_) => {}
+        }
+    }
+    let checks: Vec<String> = grader.spec.checks.iter().map(|c| c.id.clone()).collect();
+    let rows: Vec<grades_csv::Row> = graded
+        .iter()
+        .map(|g| grades_csv::Row {
+            name: &g.entry.name,
+            graded: g.result.as_ref().map_err(String::as_str),
+        })
+        .collect();
+    app::write_file(&out.join("grades.csv"), &grades_csv::render(&checks, &rows))
+}
+
+/// What the batch came to, for the terminal: counts, the mean, and every submission that could not
+/// be graded with the reason.
+fn summary(graded: &[Graded], out: &Path, elapsed: Duration) -> String {
+    let reports: Vec<&Report> = graded
+        .iter()
+        .filter_map(|g| g.result.as_ref().ok())
+        .collect();
+    let mut text = format!(
+        "graded {} of {} submissions in {:.1} s",
+        reports.len(),
+        graded.len(),
+        elapsed.as_secs_f64()
+    );
+    if let Some(first) = reports.first() {
+        let mean = reports.iter().map(|r| f64::from(r.score)).sum::<f64>() / reports.len() as f64;
+        let full = reports.iter().filter(|r| r.all_passed()).count();
+        let broken = reports.iter().filter(|r| !r.build.ok).count();
+        text.push_str(&format!(
+            ": mean {mean:.1}/{}, {full} with full marks, {broken} not compiling",
+            first.max_score
+        ));
+    }
+    text.push('\n');
+    for g in graded {
+        if let Err(error) = &g.result {
+            text.push_str(&format!(
+                "not graded: {}: {}\n",
+                g.entry.name,
+                first_line(error)
+            ));
+        }
+    }
+    text.push_str(&format!(
+        "wrote {} and {} JSON reports\n",
+        out.join("grades.csv").display(),
+        reports.len()
+    ));
+    text
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_rs_files_and_folders_named_without_rs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in ["bob.rs", "alice.rs", "notes.txt", ".hidden.rs", "carol.rs"] {
+            std::fs::write(root.join(file), "").unwrap();
+        }
+        for folder in ["carol", "dave", "target", ".git", "grades"] {
+            std::fs::create_dir(root.join(folder)).unwrap();
+        }
+        let names: Vec<String> = entries(root, &root.join("grades"))
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, ["alice", "bob", "carol", "carol.rs", "dave"]);
+    }
+
+    #[test]
+    fn the_default_output_is_beside_the_submissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let subs = dir.path().join("subs");
+        assert_eq!(default_out(&subs).unwrap(), dir.path().join("grades"));
+        assert!(default_out(&dir.path().join("grades")).is_err());
+    }
+}
