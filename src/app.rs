@@ -1,14 +1,18 @@
 //! What each command of the `grade` binary does, given its already-parsed arguments: build a
 //! grader, run it, render the result, and say which exit code that deserves.
 
+use crate::build::Progress;
 use crate::error::{Error, Result};
 use crate::grader::{Grader, Options, Origin};
 use crate::known;
 use crate::report;
 use crate::score::Report;
 use crate::validate;
+use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 pub use crate::report::Format;
 
@@ -23,6 +27,8 @@ pub struct Common {
     pub cache_dir: Option<PathBuf>,
     /// Compiles and probe runs at once.
     pub jobs: usize,
+    /// Also say on stderr what this machine would not let the sandbox do.
+    pub verbose: bool,
 }
 
 /// `grade <EXERCISE_DIR>`.
@@ -44,11 +50,15 @@ pub struct GradeRequest {
 /// Grades one submission and prints the report on stdout (and writes it to `output`); returns the
 /// exit code.
 pub fn grade(request: GradeRequest) -> Result<u8> {
-    let grader = grader(&request.exercise, request.seed, request.common)?;
+    let verbose = request.common.verbose;
+    let (grader, announcer) = grader(&request.exercise, request.seed, request.common)?;
     let submission = request
         .submission
         .unwrap_or_else(|| request.exercise.clone());
-    let report = grader.grade_path(&submission)?;
+    let report = grader.grade_path(&submission);
+    announcer.done();
+    let report = report?;
+    say_sandbox_notes(verbose);
     match &request.output {
         Some(path) => {
             // The file is for machines (or a page): never colored.
@@ -62,8 +72,12 @@ pub fn grade(request: GradeRequest) -> Result<u8> {
 
 /// `grade validate`: prints the table; exit 0 only when everything holds.
 pub fn validate(exercise: &Path, seed: Option<u64>, common: Common) -> Result<u8> {
-    let grader = grader(exercise, seed, common)?;
-    let validation = validate::validate(&grader)?;
+    let verbose = common.verbose;
+    let (grader, announcer) = grader(exercise, seed, common)?;
+    let validation = validate::validate(&grader);
+    announcer.done();
+    let validation = validation?;
+    say_sandbox_notes(verbose);
     print(&report::validation::render(&validation, use_color()));
     Ok(if validation.passed() {
         EXIT_PASSED
@@ -74,14 +88,18 @@ pub fn validate(exercise: &Path, seed: Option<u64>, common: Common) -> Result<u8
 
 /// `grade bless`: writes `expected.json` from the sources.
 pub fn bless(exercise: &Path, common: Common) -> Result<u8> {
-    let grader = grader(exercise, None, common)?;
+    let verbose = common.verbose;
+    let (grader, announcer) = grader(exercise, None, common)?;
     if grader.spec.reference.is_none() {
         return Err(Error::Usage(format!(
             "{} has no reference solution beside it: bless needs solutions/",
             exercise.display()
         )));
     }
-    let known = grader.known(Origin::Sources)?;
+    let known = grader.known(Origin::Sources);
+    announcer.done();
+    let known = known?;
+    say_sandbox_notes(verbose);
     known::write_expected(&grader.spec.expected, &known)?;
     print(&format!(
         "wrote {}: the reference's and {} known mistakes' observations on {} scenarios\n",
@@ -92,20 +110,78 @@ pub fn bless(exercise: &Path, common: Common) -> Result<u8> {
     Ok(EXIT_PASSED)
 }
 
-/// A grader whose slow steps (the dependencies, the reference) are announced on a terminal.
-pub(crate) fn grader(exercise: &Path, seed: Option<u64>, common: Common) -> Result<Grader> {
-    let interactive = std::io::stderr().is_terminal();
-    Grader::new(Options {
+/// A grader whose slow steps (the dependencies, the reference) are announced: on a terminal as a
+/// live line that disappears when done, in a log as one line per step.
+pub(crate) fn grader(
+    exercise: &Path,
+    seed: Option<u64>,
+    common: Common,
+) -> Result<(Grader, Announcer)> {
+    let announcer = Announcer::default();
+    let line = announcer.clone();
+    let grader = Grader::new(Options {
         exercise: exercise.to_path_buf(),
         seed,
         cache_dir: common.cache_dir,
         jobs: common.jobs,
-        progress: Box::new(move |message| {
-            if interactive {
-                eprintln!("grade: {message}…");
+        progress: Box::new(move |progress| line.say(progress)),
+    });
+    if grader.is_err() {
+        announcer.done();
+    }
+    Ok((grader?, announcer))
+}
+
+/// Says what the grader is doing that takes seconds.
+#[derive(Clone, Default)]
+pub(crate) struct Announcer {
+    /// The live line, made at the first announcement on a terminal.
+    line: Arc<OnceLock<ProgressBar>>,
+}
+
+impl Announcer {
+    fn say(&self, progress: Progress) {
+        let interactive = std::io::stderr().is_terminal();
+        match progress {
+            Progress::Begin(message) => {
+                if interactive {
+                    self.line().set_message(format!("{message}…"));
+                } else {
+                    eprintln!("grade: {message}…");
+                }
             }
-        }),
-    })
+            Progress::Step(detail) if interactive => self.line().set_message(detail.to_string()),
+            Progress::Step(_) => {}
+        }
+    }
+
+    fn line(&self) -> &ProgressBar {
+        self.line.get_or_init(|| {
+            let line = ProgressBar::new_spinner().with_style(
+                ProgressStyle::with_template("{spinner} grade: {wide_msg} {elapsed:>3}")
+                    .expect("a valid template"),
+            );
+            line.enable_steady_tick(Duration::from_millis(120));
+            line
+        })
+    }
+
+    /// Clears the live line before the report is printed.
+    pub(crate) fn done(&self) {
+        if let Some(line) = self.line.get() {
+            line.finish_and_clear();
+        }
+    }
+}
+
+/// With `--verbose`, what the sandbox could not do on this machine, once, on stderr. Known only
+/// once a probe has run.
+fn say_sandbox_notes(verbose: bool) {
+    if verbose {
+        for note in crate::sandbox::notes() {
+            eprintln!("grade: note: {note}");
+        }
+    }
 }
 
 /// 0 when every check passed, 1 otherwise.

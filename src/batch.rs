@@ -6,6 +6,7 @@
 //! only its own row.
 
 use crate::app::{self, Common, EXIT_ERROR, EXIT_PASSED};
+use crate::build::Progress;
 use crate::error::{Error, Result};
 use crate::grader::{Grader, Origin};
 use crate::report::{self, grades_csv};
@@ -130,12 +131,10 @@ fn grader(request: &BatchRequest, jobs: usize, bar: &ProgressBar) -> Result<Grad
         seed: request.seed,
         cache_dir: request.common.cache_dir.clone(),
         jobs,
-        progress: Box::new(move |message| {
-            if bar.is_hidden() {
-                eprintln!("grade: {message}…");
-            } else {
-                bar.println(format!("grade: {message}…"));
-            }
+        progress: Box::new(move |progress| match progress {
+            Progress::Begin(message) if bar.is_hidden() => eprintln!("grade: {message}…"),
+            Progress::Begin(message) => bar.println(format!("grade: {message}…")),
+            Progress::Step(detail) => bar.set_message(detail.to_string()),
         }),
     })
 }

@@ -10,8 +10,18 @@ use crate::stage::Staged;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
+
+/// What the grader says about its slow steps, for a progress line.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// A slow step begins: worth a line, even in a log.
+    Begin(&'a str),
+    /// How far it has got, said in full and short enough for one terminal row: worth showing
+    /// on a live line only.
+    Step(&'a str),
+}
 
 /// The compiler and cargo that builds are made with.
 #[derive(Debug, Clone)]
@@ -109,7 +119,7 @@ pub fn prepare_deps(
     cache: &Cache,
     exercise: &Path,
     library: Option<&str>,
-    progress: &dyn Fn(&str),
+    progress: &dyn Fn(Progress),
 ) -> Result<Deps> {
     let manifest_path = exercise.join("Cargo.toml");
     let manifest_text = std::fs::read_to_string(&manifest_path)
@@ -176,10 +186,10 @@ pub fn prepare_deps(
     }
 
     let names: Vec<&String> = dependencies.keys().collect();
-    progress(&format!(
+    progress(Progress::Begin(&format!(
         "compiling the exercise's dependencies ({}) once for this toolchain; later grades reuse them",
         names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-    ));
+    )));
     let lib_name = library_source
         .as_ref()
         .map_or("grade_deps".to_string(), |(name, _)| name.clone());
@@ -196,19 +206,50 @@ pub fn prepare_deps(
     if !lock.is_empty() && !dir.join("Cargo.lock").exists() {
         write_atomic(&dir.join("Cargo.lock"), &lock)?;
     }
-    let output = Command::new(&toolchain.cargo)
+    // Cargo's messages are read as they come, so a first-time user sees each crate done.
+    let mut child = Command::new(&toolchain.cargo)
         .args(["build", "--lib", "--message-format=json"])
         .current_dir(&dir)
         .env("RUSTC", &toolchain.rustc)
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .env_remove("RUSTFLAGS")
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| Error::Toolchain {
             program: toolchain.cargo.display().to_string(),
             message: e.to_string(),
         })?;
-    let log = String::from_utf8_lossy(&output.stderr).to_string();
-    if !output.status.success() {
+    let mut stderr = child.stderr.take().expect("piped");
+    let log = std::thread::spawn(move || {
+        let mut log = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut log);
+        log
+    });
+    let mut messages = String::new();
+    let mut done = 0;
+    for line in
+        std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().expect("piped")))
+    {
+        let Ok(line) = line else { break };
+        if let Ok(artifact) = serde_json::from_str::<Artifact>(&line) {
+            if artifact.reason == "compiler-artifact" {
+                done += 1;
+                progress(Progress::Step(&format!(
+                    "compiling the dependencies once: {done} crates done, last {}",
+                    package_name(&artifact.package_id)
+                )));
+            }
+        }
+        messages.push_str(&line);
+        messages.push('\n');
+    }
+    let status = child
+        .wait()
+        .map_err(|e| Error::io("waiting for cargo", e))?;
+    let log = log.join().unwrap_or_default();
+    if !status.success() {
         let offline = log.contains("failed to download")
             || log.contains("Unable to update")
             || log.contains("failed to get");
@@ -216,7 +257,7 @@ pub fn prepare_deps(
     }
     let mut externs = BTreeMap::new();
     let mut library_rlib = None;
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
+    for line in messages.lines() {
         let Ok(message) = serde_json::from_str::<Artifact>(line) else {
             continue;
         };

@@ -2,7 +2,7 @@
 //! is made once per exercise and grades any number of submissions, sharing the toolchain, the
 //! prebuilt dependencies and the reference's and known mistakes' observations between them.
 
-use crate::build::{self, Built, Compiler, Toolchain};
+use crate::build::{self, Built, Compiler, Progress, Toolchain};
 use crate::cache::{Cache, Key};
 use crate::diagnose;
 use crate::error::{Error, Result};
@@ -29,7 +29,7 @@ pub struct Options {
     /// Parallel compiles and probe runs.
     pub jobs: usize,
     /// Told about slow steps (building the dependencies, the reference, the known mistakes).
-    pub progress: Box<dyn Fn(&str) + Sync + Send>,
+    pub progress: Box<dyn Fn(Progress) + Sync + Send>,
 }
 
 pub struct Grader {
@@ -40,7 +40,7 @@ pub struct Grader {
     limits: RunLimits,
     seed: Option<u64>,
     jobs: usize,
-    progress: Box<dyn Fn(&str) + Sync + Send>,
+    progress: Box<dyn Fn(Progress) + Sync + Send>,
     /// What submissions are compared with, made by the first grade and shared by the rest.
     known: Mutex<Option<Arc<Known>>>,
 }
@@ -379,12 +379,14 @@ impl Grader {
         let mut sources = vec![reference];
         sources.extend(mistakes.iter().map(|m| &m.source));
         if mistakes.is_empty() {
-            (self.progress)("building the reference solution (once; cached)");
+            (self.progress)(Progress::Begin(
+                "building the reference solution (once; cached)",
+            ));
         } else {
-            (self.progress)(&format!(
+            (self.progress)(Progress::Begin(&format!(
                 "building the reference solution and {} known mistakes (once; cached)",
                 mistakes.len()
-            ));
+            )));
         }
         let builds = self.build_all(&sources);
         for (id, built) in &builds[0] {

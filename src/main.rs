@@ -124,6 +124,10 @@ struct CommonArgs {
     /// Compiles and probe runs at once [default: the number of cores].
     #[arg(long, short, value_name = "N")]
     jobs: Option<usize>,
+
+    /// Also say on stderr what this machine would not let the sandbox do to probe runs.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -164,6 +168,7 @@ impl From<CommonArgs> for Common {
         Common {
             cache_dir: args.cache_dir,
             jobs: args.jobs.unwrap_or_else(grade::parallel::cores),
+            verbose: args.verbose,
         }
     }
 }

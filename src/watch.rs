@@ -44,7 +44,7 @@ pub enum Signal {
 /// Grades, then re-grades on every save until `q`. Errors only when watching cannot start (a bad
 /// exercise, a missing submission): those are exit 2.
 pub fn run(request: WatchRequest) -> Result<u8> {
-    let grader = app::grader(&request.exercise, request.seed, request.common)?;
+    let (grader, announcer) = app::grader(&request.exercise, request.seed, request.common)?;
     let path = request
         .submission
         .unwrap_or_else(|| request.exercise.clone());
@@ -75,7 +75,9 @@ pub fn run(request: WatchRequest) -> Result<u8> {
             // Clear the screen and the scrollback, home the cursor.
             screen.push_str("\x1b[2J\x1b[3J\x1b[H");
         }
-        match grader.grade_path(&path) {
+        let graded = grader.grade_path(&path);
+        announcer.done();
+        match graded {
             Ok(report) => {
                 screen.push_str(&report::human::render(&report, app::use_color()));
                 screen.push_str(&format!(
