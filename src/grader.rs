@@ -123,10 +123,7 @@ impl Grader {
         // The known observations are needed only at judging: make them (once) while this builds.
         let (submission, known) = std::thread::scope(|scope| {
             let known = scope.spawn(|| self.known(Origin::Expected));
-            let builds = self.build_all(&[source]).pop().expect("one source");
-            let outcomes = self
-                .probe_all(std::slice::from_ref(&builds), false)
-                .map(|mut o| o.pop().expect("one source"));
+            let (builds, outcomes) = self.build_and_probe(source);
             (
                 (builds, outcomes),
                 known
@@ -243,44 +240,99 @@ impl Grader {
     /// Runs every scenario of every source on the build it names, all in parallel. `trusted`
     /// outcomes are cached by build, since the same build always behaves the same.
     pub fn probe_all(&self, builds: &[Builds], trusted: bool) -> Result<Vec<Outcomes>> {
-        let work: Vec<(usize, &Scenario)> = (0..builds.len())
+        let mut work: Vec<(usize, &Scenario)> = (0..builds.len())
             .flat_map(|b| self.spec.scenarios.iter().map(move |s| (b, s)))
             .collect();
-        let results = parallel::map(&work, self.jobs, |&(b, scenario)| -> Result<Outcome> {
-            let not_built = |reason: String| Ok(Outcome::NotBuilt { reason });
-            // When the submission itself does not compile, that is the one reason for every check.
-            if matches!(builds[b].get("main"), Some(Ok(built)) if !built.ok()) {
-                return not_built(
-                    "the submission does not compile (see the compiler's messages)".into(),
-                );
-            }
-            match builds[b].get(&scenario.build) {
-                Some(Ok(Built {
-                    binary: Some(binary),
-                    key,
-                    ..
-                })) => {
-                    let seed = self.seed_of(scenario);
-                    if trusted {
-                        probe::run_cached(binary, key, scenario, seed, &self.limits, &self.cache)
-                    } else {
-                        probe::run(binary, scenario, seed, &self.limits, &self.cache)
-                    }
-                }
-                Some(Ok(built)) => not_built(format!(
-                    "{} does not compile:\n{}",
-                    self.variant_title(&scenario.build),
-                    built.diagnostics
-                )),
-                Some(Err(reason)) => not_built(reason.clone()),
-                None => not_built(format!("no build `{}`", scenario.build)),
-            }
+        // The longest runs first (their bound says which), so that they do not start last and
+        // leave a core idle at the end; a hanging run's timeout overlaps the others'.
+        work.sort_by_key(|(_, s)| std::cmp::Reverse(s.timeout));
+        let results = parallel::map(&work, self.jobs, |&(b, scenario)| {
+            self.run_scenario(&builds[b], scenario, trusted)
         });
         let mut outcomes: Vec<Outcomes> = builds.iter().map(|_| Outcomes::new()).collect();
         for ((b, scenario), result) in work.into_iter().zip(results) {
             outcomes[b].insert(scenario.id.clone(), result?);
         }
         Ok(outcomes)
+    }
+
+    /// Runs one scenario on the build it names, or says why it cannot run.
+    fn run_scenario(&self, builds: &Builds, scenario: &Scenario, trusted: bool) -> Result<Outcome> {
+        let not_built = |reason: String| Ok(Outcome::NotBuilt { reason });
+        // When the submission itself does not compile, that is the one reason for every check.
+        if matches!(builds.get("main"), Some(Ok(built)) if !built.ok()) {
+            return not_built(
+                "the submission does not compile (see the compiler's messages)".into(),
+            );
+        }
+        match builds.get(&scenario.build) {
+            Some(Ok(Built {
+                binary: Some(binary),
+                key,
+                ..
+            })) => {
+                let seed = self.seed_of(scenario);
+                if trusted {
+                    probe::run_cached(binary, key, scenario, seed, &self.limits, &self.cache)
+                } else {
+                    probe::run(binary, scenario, seed, &self.limits, &self.cache)
+                }
+            }
+            Some(Ok(built)) => not_built(format!(
+                "{} does not compile:\n{}",
+                self.variant_title(&scenario.build),
+                built.diagnostics
+            )),
+            Some(Err(reason)) => not_built(reason.clone()),
+            None => not_built(format!("no build `{}`", scenario.build)),
+        }
+    }
+
+    /// One submission's builds and outcomes, pipelined: the scenarios of `main` (the longest, as
+    /// a rule) start as soon as it is built, while the variants still compile.
+    fn build_and_probe(&self, source: &Source) -> (Builds, Result<Outcomes>) {
+        let compile = |id: &str| -> Result<Built, String> {
+            let staged = self.kit.stage(source, id)?;
+            self.compiler.compile(&staged).map_err(|e| e.to_string())
+        };
+        let run = |builds: &Builds, build: &str| -> Result<Outcomes> {
+            let mut scenarios: Vec<&Scenario> = self
+                .spec
+                .scenarios
+                .iter()
+                .filter(|s| s.build == build)
+                .collect();
+            scenarios.sort_by_key(|s| std::cmp::Reverse(s.timeout));
+            let results = parallel::map(&scenarios, self.jobs, |s| {
+                self.run_scenario(builds, s, false)
+            });
+            scenarios
+                .iter()
+                .zip(results)
+                .map(|(s, r)| Ok((s.id.clone(), r?)))
+                .collect()
+        };
+        std::thread::scope(|scope| {
+            let variants: Vec<_> = self
+                .spec
+                .variants
+                .iter()
+                .map(|v| (v.id.clone(), scope.spawn(move || compile(&v.id))))
+                .collect();
+            let mut builds = Builds::new();
+            builds.insert("main".to_string(), compile("main"));
+            let mut outcomes = run(&builds, "main");
+            for (id, handle) in variants {
+                builds.insert(id, handle.join().expect("a compile does not panic"));
+            }
+            for variant in &self.spec.variants {
+                outcomes = outcomes.and_then(|mut all| {
+                    all.extend(run(&builds, &variant.id)?);
+                    Ok(all)
+                });
+            }
+            (builds, outcomes)
+        })
     }
 
     fn variant_title(&self, id: &str) -> String {

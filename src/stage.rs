@@ -78,6 +78,9 @@ impl Source {
 /// Everything needed to compile one build: file contents by relative path, `src/main.rs` the root.
 #[derive(Debug, Clone)]
 pub struct Staged {
+    /// The build it is (`main` or a variant's id): successive compiles of the same build reuse
+    /// one working folder, so rustc's incremental state carries over from one edit to the next.
+    pub build: String,
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
@@ -124,7 +127,10 @@ impl Kit {
                 .map_err(|e| format!("could not prepare {}: {e}", variant.title))?;
             files.insert(variant.file.clone(), spliced.into_bytes());
         }
-        Ok(Staged { files })
+        Ok(Staged {
+            build: build.to_string(),
+            files,
+        })
     }
 }
 
