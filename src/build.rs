@@ -119,6 +119,7 @@ pub fn prepare_deps(
     cache: &Cache,
     exercise: &Path,
     library: Option<&str>,
+    optimize: &[String],
     progress: &dyn Fn(Progress),
 ) -> Result<Deps> {
     let manifest_path = exercise.join("Cargo.toml");
@@ -163,11 +164,16 @@ pub fn prepare_deps(
 
     // The cargo project is keyed without the library, so that editing the library recompiles it
     // alone; the record of what was built says which library it holds.
-    let mut key = Key::new("deps-v2");
+    let optimized: String = optimize
+        .iter()
+        .map(|package| format!("[profile.dev.package.{package}]\nopt-level = 1\n\n"))
+        .collect();
+    let mut key = Key::new("deps-v3");
     key.add(toolchain.version.as_bytes())
         .add(dependencies_text.as_bytes())
         .add(&lock)
-        .add(edition.as_bytes());
+        .add(edition.as_bytes())
+        .add(optimized.as_bytes());
     let project = key.finish();
     let dir = cache.dir(&["deps", &project])?;
     let record = dir.join("deps.json");

@@ -68,6 +68,7 @@ impl Grader {
             &cache,
             &spec.dir,
             spec.library.as_deref(),
+            &spec.optimize,
             &*options.progress,
         )?;
         let compiler = Compiler {
@@ -313,10 +314,12 @@ impl Grader {
                 .collect()
         };
         std::thread::scope(|scope| {
+            // With one job, one thing at a time: the variants compile after `main` is probed.
             let variants: Vec<_> = self
                 .spec
                 .variants
                 .iter()
+                .filter(|_| self.jobs > 1)
                 .map(|v| (v.id.clone(), scope.spawn(move || compile(&v.id))))
                 .collect();
             let mut builds = Builds::new();
@@ -326,6 +329,9 @@ impl Grader {
                 builds.insert(id, handle.join().expect("a compile does not panic"));
             }
             for variant in &self.spec.variants {
+                if !builds.contains_key(&variant.id) {
+                    builds.insert(variant.id.clone(), compile(&variant.id));
+                }
                 outcomes = outcomes.and_then(|mut all| {
                     all.extend(run(&builds, &variant.id)?);
                     Ok(all)

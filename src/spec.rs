@@ -38,6 +38,8 @@ pub struct Spec {
     /// A library of the exercise's, compiled once with the dependencies and linked into every
     /// build (its crate name is the file's stem): code every build needs, compiled once.
     pub library: Option<String>,
+    /// Dependencies (any depth) to compile at opt-level 1: the few whose code the probe runs hot.
+    pub optimize: Vec<String>,
     /// Builds other than the submission as written, e.g. its `fit` with a correct `backward`.
     pub variants: Vec<Variant>,
     /// Every probe run, in declaration order.
@@ -301,6 +303,8 @@ fn default_expected() -> String {
 #[serde(deny_unknown_fields)]
 struct RawBuild {
     library: Option<String>,
+    #[serde(default)]
+    optimize: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -613,6 +617,7 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
         expected: dir.join(exercise.expected),
         limits: raw.limits,
         library: raw.build.library,
+        optimize: raw.build.optimize,
         variants,
         scenarios,
         checks,

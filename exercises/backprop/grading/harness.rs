@@ -249,8 +249,7 @@ impl From<Array2<f64>> for Json {
 
 /// Instantiates, once, the generic ndarray operations on `f64` arrays that the given files, the
 /// probe and students' code use; never called. rustc reuses these instances in every build
-/// (generics are shared between crates at opt-levels 0 and 1), which shortens each compile and
-/// makes the operations run at this library's opt-level.
+/// (generics are shared between crates at opt-levels 0 and 1), which shortens each compile.
 #[inline(never)]
 pub fn instantiate(a: &Array2<f64>, b: &Array2<f64>, row: ArrayView1<f64>, s: f64) -> f64 {
     let products = [
