@@ -227,10 +227,7 @@ impl Grader {
         let work: Vec<(usize, &String)> = (0..sources.len())
             .flat_map(|s| ids.iter().map(move |id| (s, id)))
             .collect();
-        let results = parallel::map(&work, self.jobs, |&(s, id)| -> Result<Built, String> {
-            let staged = self.kit.stage(sources[s], id)?;
-            self.compiler.compile(&staged).map_err(|e| e.to_string())
-        });
+        let results = parallel::map(&work, self.jobs, |&(s, id)| self.compile(sources[s], id));
         let mut builds: Vec<Builds> = sources.iter().map(|_| Builds::new()).collect();
         for ((s, id), result) in work.into_iter().zip(results) {
             builds[s].insert(id.clone(), result);
@@ -255,6 +252,13 @@ impl Grader {
             outcomes[b].insert(scenario.id.clone(), result?);
         }
         Ok(outcomes)
+    }
+
+    /// Stages and compiles one build of `source`: the build, or why it cannot be staged. Only the
+    /// machine's faults (no compiler, a full disk) become an error string too.
+    fn compile(&self, source: &Source, build: &str) -> Result<Built, String> {
+        let staged = self.kit.stage(source, build)?;
+        self.compiler.compile(&staged).map_err(|e| e.to_string())
     }
 
     /// Runs one scenario on the build it names, or says why it cannot run.
@@ -292,10 +296,7 @@ impl Grader {
     /// One submission's builds and outcomes, pipelined: the scenarios of `main` (the longest, as
     /// a rule) start as soon as it is built, while the variants still compile.
     fn build_and_probe(&self, source: &Source) -> (Builds, Result<Outcomes>) {
-        let compile = |id: &str| -> Result<Built, String> {
-            let staged = self.kit.stage(source, id)?;
-            self.compiler.compile(&staged).map_err(|e| e.to_string())
-        };
+        let compile = |id: &str| self.compile(source, id);
         let run = |builds: &Builds, build: &str| -> Result<Outcomes> {
             let mut scenarios: Vec<&Scenario> = self
                 .spec

@@ -10,7 +10,7 @@ use crate::spec::Spec;
 use crate::stage::Source;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Observations of one source, by scenario id.
 pub type Outcomes = BTreeMap<String, Outcome>;
@@ -204,11 +204,6 @@ pub fn changed_inputs(
         .into_iter()
         .filter(|n| blessed.get(n) != now.get(n))
         .collect()
-}
-
-/// Where the reference's source is expected to be, for messages.
-pub fn reference_hint(spec: &Spec) -> PathBuf {
-    spec.dir.join(crate::spec::SPEC_FILE)
 }
 
 /// Whether two sets of known observations are the same, NaN included (which `==` on floats is not).

@@ -625,14 +625,6 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
 }
 
 impl Spec {
-    pub fn max_score(&self) -> u32 {
-        self.checks.iter().map(|c| c.points).sum()
-    }
-
-    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
-        self.scenarios.iter().find(|s| s.id == id)
-    }
-
     /// The ids of every build a grade needs: `main` and the variants, in declaration order.
     pub fn build_ids(&self) -> Vec<String> {
         std::iter::once("main".to_string())
