@@ -110,10 +110,12 @@ pub struct Library {
 
 /// Builds (or finds in the cache) the dependencies listed in the exercise's `Cargo.toml`, and the
 /// exercise's `library` file as the lib target of the same cargo project, so that cargo overlaps
-/// its compile with the dependencies'. The library is compiled at opt-level 1, which still shares
-/// its generic instances with the builds (rustc shares generics at opt-levels 0 and 1): the ndarray
-/// code it instantiates is compiled once, and runs fast, instead of in every build. `progress` is
-/// told when a real build starts, since it takes seconds.
+/// its compile with the dependencies'. rustc shares generic instances between crates built at
+/// opt-levels 0 and 1, so the ndarray code the library instantiates is compiled once instead of in
+/// every build. Everything is compiled at opt-level 0 but the few dependencies `optimize` names,
+/// whose own code runs hot (matrixmultiply's products, here): at opt-level 1 they cost the first
+/// grade almost nothing, where the library at opt-level 1 cost it seconds. `progress` is told when
+/// a real build starts, since it takes seconds.
 pub fn prepare_deps(
     toolchain: &Toolchain,
     cache: &Cache,
@@ -164,8 +166,17 @@ pub fn prepare_deps(
 
     // The cargo project is keyed without the library, so that editing the library recompiles it
     // alone; the record of what was built says which library it holds.
+    // The library is the cargo project's own package: `optimize` names it by its crate name.
+    let library_name = library_source.as_ref().map(|(name, _)| name.as_str());
     let optimized: String = optimize
         .iter()
+        .map(|name| {
+            if Some(name.as_str()) == library_name {
+                "grade-deps"
+            } else {
+                name
+            }
+        })
         .map(|package| format!("[profile.dev.package.{package}]\nopt-level = 1\n\n"))
         .collect();
     let mut key = Key::new("deps-v3");
@@ -201,8 +212,7 @@ pub fn prepare_deps(
         .map_or("grade_deps".to_string(), |(name, _)| name.clone());
     let cargo_toml = format!(
         "[package]\nname = \"grade-deps\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\npublish = false\n\n\
-         [workspace]\n\n[lib]\nname = \"{lib_name}\"\npath = \"lib.rs\"\n\n[profile.dev]\ndebug = false\n\n\
-         [profile.dev.package.grade-deps]\nopt-level = 1\n\n[dependencies]\n{dependencies_text}"
+         [workspace]\n\n[lib]\nname = \"{lib_name}\"\npath = \"lib.rs\"\n\n[profile.dev]\ndebug = false\n\n{optimized}[dependencies]\n{dependencies_text}"
     );
     write_if_changed(&dir.join("Cargo.toml"), cargo_toml.as_bytes())?;
     write_if_changed(
