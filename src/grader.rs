@@ -122,17 +122,16 @@ impl Grader {
     /// Grades one submission.
     pub fn grade(&self, source: &Source) -> Result<Report> {
         // The known observations are needed only at judging: make them (once) while this builds.
-        let (submission, known) = std::thread::scope(|scope| {
+        let ((builds, outcomes), known) = std::thread::scope(|scope| {
             let known = scope.spawn(|| self.known(Origin::Expected));
-            let (builds, outcomes) = self.build_and_probe(source);
+            let built = self.build_and_probe(source);
             (
-                (builds, outcomes),
+                built,
                 known
                     .join()
                     .expect("the known-observations thread does not panic"),
             )
         });
-        let (builds, outcomes) = submission;
         let (outcomes, known) = (outcomes?, known?);
         let build = match builds.get("main") {
             Some(Ok(built)) => BuildSummary {
