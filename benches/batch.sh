@@ -5,10 +5,14 @@
 #   MODES="sequential,batch" benches/batch.sh 5     (a subset of the modes below)
 #
 # The 40 submissions are the repository's own: the correct-style, rewrite and wrong fixtures, the
-# known-mistake catalog, the reference and the stub, cycled to 40. Every measurement gives each one
-# a fresh comment line, so every submission is a distinct build (builds are cached by the hash of
-# their source) and nothing is reused but what a real class shares too: the built dependencies and
-# the reference's observations, warmed once before the first run.
+# known-mistake catalog, the reference and the stub, cycled to 40 from a random starting point.
+# Every measurement gives each one a fresh comment line, so every submission is a distinct build
+# (builds are cached by the hash of their source), and the random start puts other code in every
+# position than the last class had (rustc's incremental state of a working folder helps a file
+# that is the same as last time, which a real class's next submission is not). Nothing is reused
+# but what a real class shares too: the built dependencies, the reference's observations, and the
+# working folders, warmed once before the first run by one `grade` and one `grade batch` (whose
+# time is printed: it is what the first batch on a fresh cache costs).
 #
 # Modes, interleaved within each run so that a change in the machine's load hits all of them:
 #   sequential   40 separate `grade EXERCISE --submission FILE` invocations (default --jobs: all cores)
@@ -45,10 +49,10 @@ done
 
 # Fresh copies: 40 distinct sources, never built before.
 make_class() {
-    local dir=$1 nonce=$2
+    local dir=$1 nonce=$2 start=$((RANDOM % ${#sources[@]}))
     mkdir -p "$dir"
     for i in $(seq 0 39); do
-        local src=${sources[$((i % ${#sources[@]}))]}
+        local src=${sources[$(((i + start) % ${#sources[@]}))]}
         { cat "$src"; printf '\n// bench %s student %02d\n' "$nonce" "$i"; } > "$dir/student$(printf %02d "$i").rs"
     done
 }
@@ -67,8 +71,12 @@ wait_for_quiet() {
     echo "  (the machine did not become idle within ${quiet_wait} s; measuring anyway)" >&2
 }
 
-echo "warming the cache (dependencies, reference) in $GRADE_CACHE_DIR" >&2
+echo "warming the cache (dependencies, reference, working folders) in $GRADE_CACHE_DIR" >&2
 "$grade" "$exercise" --submission "$root/solutions/backprop/backprop.rs" > /dev/null
+make_class "$work/warm/subs" "warm-$$"
+/usr/bin/time -f '%e' -o "$work/warm/time" "$grade" batch "$exercise" "$work/warm/subs" --out "$work/warm/grades" > /dev/null 2>&1
+echo "first batch on this cache (cold working folders): $(cat "$work/warm/time") s" >&2
+rm -rf "$work/warm"
 echo "cores: $(nproc); ${#sources[@]} distinct sources cycled to 40 submissions; $runs runs" >&2
 
 if [ -n "${MODES:-}" ]; then

@@ -4,7 +4,8 @@
 //! `backprop.rs` with the reference cached, (b) `cargo test` in the exercise crate after the same
 //! kind of edit, (c) the bare `rustc` compile of the module against the prebuilt dependencies (the
 //! floor); then (d) the first `grade` on a fresh cache beside a plain `cargo build` of the same
-//! dependencies, and (e) `grade batch` of 40 submissions with one job and with all cores. It prints
+//! dependencies, and (e) 40 submissions graded one after another by 40 `grade` runs, then by one
+//! `grade batch` (its first on this cache: its working folders start cold). It prints
 //! medians, the ratios, and the peak memory of `grade` itself (VmHWM, not its compilers').
 //!
 //! `ROUNDS` (default 7) and `COLD_ROUNDS` (default 3) set the repetitions; `BATCH=0` skips (e).
@@ -116,18 +117,18 @@ fn main() {
         "      plain cargo build of the same deps  {:>7.3} s",
         secs(median(&cargo_build))
     );
-    if let Some((sequential, parallel)) = batch {
+    if let Some((one_by_one, batch)) = batch {
         println!(
-            "  (e) batch of 40, one job                {:>7.3} s",
-            secs(sequential)
+            "  (e) 40 grades, one after another        {:>7.3} s",
+            secs(one_by_one)
         );
         println!(
-            "      batch of 40, all cores              {:>7.3} s",
-            secs(parallel)
+            "      grade batch of the same 40          {:>7.3} s",
+            secs(batch)
         );
         println!(
-            "      sequential / parallel               {:>7.2}",
-            secs(sequential) / secs(parallel)
+            "      one after another / batch           {:>7.2}",
+            secs(one_by_one) / secs(batch)
         );
     }
     println!(
@@ -141,7 +142,8 @@ fn main() {
 }
 
 /// (e): 40 distinct submissions (the repository's correct, rewritten and wrong ones, each made a
-/// distinct build by a comment) graded by `grade batch` with one job, then with all cores.
+/// distinct build by a comment), graded by one `grade` each, one after another, then (other
+/// comments, so other builds) by one `grade batch`.
 fn batch(work: &Path, cache: &Path, peak: &mut u64) -> (Duration, Duration) {
     let fixtures = Path::new(ROOT).join("tests/fixtures");
     let mut sources: Vec<PathBuf> = ["correct", "rewrites", "wrong"]
@@ -159,42 +161,58 @@ fn batch(work: &Path, cache: &Path, peak: &mut u64) -> (Duration, Duration) {
         .filter(|p| p.extension().is_some_and(|e| e == "rs"))
         .collect();
     sources.sort();
-    let mut times = Vec::new();
-    for (label, jobs) in [("one job", "1"), ("all cores", "0")] {
-        let folder = work.join(format!("submissions-{jobs}"));
+    let class = |mode: &str| {
+        let folder = work.join(format!("submissions-{mode}"));
         std::fs::create_dir_all(&folder).unwrap();
         for i in 0..40 {
             let text = std::fs::read_to_string(&sources[i % sources.len()]).unwrap();
             std::fs::write(
                 folder.join(format!("student{i:02}.rs")),
-                format!("{text}\n// student {i} of run {jobs}\n"),
+                format!("{text}\n// student {i}, {mode}\n"),
             )
             .unwrap();
         }
-        let mut args = vec![
-            "--out".to_string(),
-            work.join(format!("grades-{jobs}")).display().to_string(),
-        ];
-        if jobs != "0" {
-            args.extend(["--jobs".to_string(), jobs.to_string()]);
-        }
-        let start = Instant::now();
-        let mut command = Command::new(GRADE);
-        command
-            .arg("batch")
-            .arg(work.join("backprop"))
-            .arg(&folder)
-            .args(&args)
-            .env("GRADE_CACHE_DIR", cache);
-        let memory = watch_peak(&mut command);
-        *peak = (*peak).max(memory);
-        times.push(start.elapsed());
-        eprintln!(
-            "batch of 40, {label}: {:.2} s",
-            secs(times[times.len() - 1])
+        folder
+    };
+
+    let folder = class("one after another");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let start = Instant::now();
+    for file in &files {
+        let (_, memory) = run_grade(
+            &work.join("backprop"),
+            cache,
+            &[
+                "--submission",
+                &file.display().to_string(),
+                "--format",
+                "json",
+            ],
         );
+        *peak = (*peak).max(memory);
     }
-    (times[0], times[1])
+    let one_by_one = start.elapsed();
+    eprintln!("40 grades, one after another: {:.2} s", secs(one_by_one));
+
+    let folder = class("batch");
+    let start = Instant::now();
+    let mut command = Command::new(GRADE);
+    command
+        .arg("batch")
+        .arg(work.join("backprop"))
+        .arg(&folder)
+        .arg("--out")
+        .arg(work.join("grades"))
+        .env("GRADE_CACHE_DIR", cache);
+    let memory = watch_peak(&mut command);
+    *peak = (*peak).max(memory);
+    let batch = start.elapsed();
+    eprintln!("batch of 40: {:.2} s", secs(batch));
+    (one_by_one, batch)
 }
 
 /// Runs `grade` on the exercise; returns its wall time and its own peak memory in KiB.

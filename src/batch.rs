@@ -1,16 +1,19 @@
 //! `grade batch`: grades a whole class. Every entry of the submissions folder (a `.rs` file, or a
 //! folder laid out like the exercise) is graded by one shared [`Grader`] — the built dependencies
-//! and the reference's observations are made once — several submissions at once, into
-//! `grades.csv` and one JSON report per submission. A submission that hangs, crashes or does not
+//! and the reference's observations are made once — in chunks of a few submissions whose builds
+//! are compiled as one bundle (see [`bundle`]), a chunk per core, into `grades.csv` and one JSON
+//! report per submission. A submission that hangs, crashes or does not
 //! compile is graded like any other (its checks say why); one that cannot be graded at all costs
 //! only its own row.
 
 use crate::app::{self, Common, EXIT_ERROR, EXIT_PASSED};
 use crate::build::Progress;
+use crate::bundle;
 use crate::error::{Error, Result};
 use crate::grader::{Grader, Origin};
 use crate::report::{self, grades_csv};
 use crate::score::Report;
+use crate::stage::Source;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -28,8 +31,8 @@ pub struct BatchRequest {
     pub out: Option<PathBuf>,
     /// Derive every scenario's seed from this (`--seed`).
     pub seed: Option<u64>,
-    /// Compiles and probe runs one submission starts at once; `common.jobs` divided by this many
-    /// submissions are graded at once.
+    /// Compiles and probe runs one chunk of submissions starts at once; `common.jobs` divided by
+    /// this many chunks are graded at once.
     pub jobs_per_submission: usize,
     pub common: Common,
 }
@@ -94,24 +97,30 @@ pub fn run(request: BatchRequest) -> Result<u8> {
     bar.reset_elapsed();
     bar.set_message(format!("{at_once} at once"));
     let done = AtomicUsize::new(0);
-    let graded = crate::parallel::map(&entries, at_once, |entry| {
-        let result = grade_one(&grader, entry);
-        let line = match &result {
-            Ok(r) => format!("{}: {}/{}", entry.name, r.score, r.max_score),
-            Err(e) => format!("{}: not graded: {}", entry.name, first_line(e)),
-        };
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        if bar.is_hidden() {
-            eprintln!("[{n}/{}] {line}", entries.len());
-        } else {
-            bar.set_message(line);
-            bar.inc(1);
+    let builds_each = grader.spec.build_ids().len().max(1);
+    let chunks: Vec<&[Entry]> = entries
+        .chunks(chunk_size(entries.len(), at_once, builds_each))
+        .collect();
+    let graded: Vec<Graded> = crate::parallel::map(&chunks, at_once, |chunk| {
+        let graded = grade_chunk(&grader, chunk);
+        for g in &graded {
+            let line = match &g.result {
+                Ok(r) => format!("{}: {}/{}", g.entry.name, r.score, r.max_score),
+                Err(e) => format!("{}: not graded: {}", g.entry.name, first_line(e)),
+            };
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if bar.is_hidden() {
+                eprintln!("[{n}/{}] {line}", entries.len());
+            } else {
+                bar.set_message(line);
+                bar.inc(1);
+            }
         }
-        Graded {
-            entry: entry.clone(),
-            result,
-        }
-    });
+        graded
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     bar.finish_and_clear();
 
     write_results(&grader, &out, &graded)?;
@@ -137,6 +146,56 @@ fn grader(request: &BatchRequest, jobs: usize, bar: &ProgressBar) -> Result<Grad
             Progress::Step(detail) => bar.set_message(detail.to_string()),
         }),
     })
+}
+
+/// How many submissions are graded together, their builds compiled as one bundle: enough to share
+/// the compiler's fixed costs, few enough that every worker gets several chunks (for an even finish
+/// and a moving progress bar) and that a bundle stays within [`bundle::MAX_UNITS`].
+fn chunk_size(entries: usize, workers: usize, builds_each: usize) -> usize {
+    let most = (bundle::MAX_UNITS / builds_each).max(1);
+    entries.div_ceil(workers.max(1) * 3).clamp(1, most)
+}
+
+/// Grades a chunk of entries together (see [`Grader::grade_many`]). An entry that cannot be read
+/// costs its own row; if the chunk as a whole fails, its entries are graded one by one, so that
+/// whatever went wrong costs only the rows it belongs to.
+fn grade_chunk(grader: &Grader, chunk: &[Entry]) -> Vec<Graded> {
+    let read: Vec<_> = chunk
+        .iter()
+        .map(|entry| Source::read(&grader.spec, &entry.path))
+        .collect();
+    let sources: Vec<&Source> = read.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let together =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| grader.grade_many(&sources)));
+    let Ok(Ok(reports)) = together else {
+        return chunk
+            .iter()
+            .map(|entry| Graded {
+                entry: entry.clone(),
+                result: grade_one(grader, entry),
+            })
+            .collect();
+    };
+    let mut reports = reports.into_iter();
+    chunk
+        .iter()
+        .zip(read)
+        .map(|(entry, source)| {
+            let result = match source {
+                Ok(_) => {
+                    let mut report = reports.next().expect("one report per source");
+                    // The gradebook names submissions by entry; the report says which.
+                    report.submission = entry.name.clone();
+                    Ok(report)
+                }
+                Err(error) => Err(error.to_string()),
+            };
+            Graded {
+                entry: entry.clone(),
+                result,
+            }
+        })
+        .collect()
 }
 
 /// Grades one entry; a panic in the grader is that entry's error, not the batch's end.

@@ -391,14 +391,14 @@ impl Deps {
 /// the same folder finds rustc's incremental state of the last one (the same paths, most of the
 /// same code: the given files, the probe, the untouched functions of the submission), and
 /// recompiles only what changed. A student's one-line edit then costs about half a full compile.
-struct Workspace {
+pub(crate) struct Workspace {
     dir: PathBuf,
     /// Held (flock) while this process compiles here; released when dropped or if it dies.
     _lock: std::fs::File,
 }
 
 impl Workspace {
-    fn claim(cache: &Cache, deps: &str, build: &str) -> Result<Workspace> {
+    pub(crate) fn claim(cache: &Cache, deps: &str, build: &str) -> Result<Workspace> {
         let base = cache.dir(&["work", deps, build])?;
         for slot in 0.. {
             let dir = base.join(slot.to_string());
@@ -429,7 +429,7 @@ impl Workspace {
     }
 
     /// Writes the staged files (only those that changed) and removes any file not staged.
-    fn lay_out(&self, staged: &Staged) -> Result<()> {
+    pub(crate) fn lay_out(&self, staged: &Staged) -> Result<()> {
         let root = self.crate_dir();
         let _ = std::fs::remove_file(root.join("probe"));
         remove_unstaged(&root, &root, staged)?;
@@ -479,6 +479,10 @@ fn remove_unstaged(root: &Path, dir: &Path, staged: &Staged) -> Result<()> {
 pub struct Built {
     /// The probe binary, when the compile succeeded.
     pub binary: Option<PathBuf>,
+    /// Which build of a bundle the binary runs (see [`crate::bundle`]); none when it was
+    /// compiled alone.
+    #[serde(default)]
+    pub unit: Option<String>,
     /// rustc's errors as it printed them (empty on success).
     pub diagnostics: String,
     /// The build's cache key.
@@ -518,7 +522,49 @@ const RUSTC_FLAGS: &[&str] = &[
 impl Compiler {
     /// Compiles `staged`, or returns the cached result of an identical compile.
     pub fn compile(&self, staged: &Staged) -> Result<Built> {
-        let mut key = Key::new("build-v1");
+        let key = self.key(staged);
+        if let Some(built) = self.cached(&key) {
+            return Ok(built);
+        }
+        let workspace = Workspace::claim(&self.cache, &self.deps.fingerprint, &staged.build)?;
+        workspace.lay_out(staged)?;
+        let finished = self.rustc(&workspace, "src/main.rs", &[], self.timeout)?;
+        let mut diagnostics = finished.stderr.text();
+        let built = match finished.exit {
+            Exit::Code(0) => Built {
+                binary: Some(self.keep_binary(&workspace, &key)?),
+                unit: None,
+                diagnostics: String::new(),
+                key,
+            },
+            Exit::TimedOut => {
+                diagnostics.push_str(&format!(
+                    "\nerror: the compiler did not finish within {} s",
+                    self.timeout.as_secs_f64()
+                ));
+                // A timeout may be the machine's fault: not cached.
+                return Ok(Built {
+                    binary: None,
+                    unit: None,
+                    diagnostics,
+                    key,
+                });
+            }
+            _ => Built {
+                binary: None,
+                unit: None,
+                diagnostics: self.explain(&diagnostics),
+                key,
+            },
+        };
+        self.record(&built)?;
+        Ok(built)
+    }
+
+    /// The cache key of a compile of `staged`: everything that decides what rustc makes of it.
+    pub(crate) fn key(&self, staged: &Staged) -> String {
+        // A bundled build records under the same key as alone: bundling must never change a result.
+        let mut key = Key::new("build-v2");
         key.add(self.toolchain.version.as_bytes())
             .add(self.deps.fingerprint.as_bytes());
         for flag in RUSTC_FLAGS {
@@ -527,19 +573,53 @@ impl Compiler {
         for (path, bytes) in &staged.files {
             key.add(path.as_bytes()).add(bytes);
         }
-        let key = key.finish();
-        let dir = self.cache.root.join("builds").join(&key);
-        let record = dir.join("build.json");
-        if let Ok(text) = std::fs::read_to_string(&record) {
-            if let Ok(built) = serde_json::from_str::<Built>(&text) {
-                if built.binary.as_ref().is_none_or(|b| b.is_file()) {
-                    return Ok(built);
-                }
-            }
-        }
+        key.finish()
+    }
 
-        let workspace = Workspace::claim(&self.cache, &self.deps.fingerprint, &staged.build)?;
-        workspace.lay_out(staged)?;
+    /// The recorded result of the compile `key`, unless its binary has gone since.
+    pub(crate) fn cached(&self, key: &str) -> Option<Built> {
+        let text = std::fs::read_to_string(self.record_path(key)).ok()?;
+        let built = serde_json::from_str::<Built>(&text).ok()?;
+        built
+            .binary
+            .as_ref()
+            .is_none_or(|b| b.is_file())
+            .then_some(built)
+    }
+
+    /// Records `built` under its key, for the next compile of the same inputs.
+    pub(crate) fn record(&self, built: &Built) -> Result<()> {
+        write_atomic(
+            &self.record_path(&built.key),
+            serde_json::to_string(built).expect("serialises").as_bytes(),
+        )
+    }
+
+    fn record_path(&self, key: &str) -> PathBuf {
+        self.cache.root.join("builds").join(key).join("build.json")
+    }
+
+    /// Moves the binary rustc just made in `workspace` to the cache, under `key`.
+    pub(crate) fn keep_binary(&self, workspace: &Workspace, key: &str) -> Result<PathBuf> {
+        let binary = workspace.crate_dir().join("probe");
+        let dir = self.cache.root.join("builds").join(key);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        let target = dir.join("probe");
+        std::fs::rename(&binary, &target)
+            .map_err(|e| Error::io(format!("moving {}", target.display()), e))?;
+        Ok(target)
+    }
+
+    /// Runs rustc on the crate laid out in `workspace`, whose root is `root`, with the flags of
+    /// every build and `extra`; the binary is `probe` beside the root's folder.
+    pub(crate) fn rustc(
+        &self,
+        workspace: &Workspace,
+        root: &str,
+        extra: &[String],
+        timeout: Duration,
+    ) -> Result<sandbox::Finished> {
         let mut args: Vec<String> = vec![
             "--crate-name".into(),
             "probe".into(),
@@ -552,7 +632,8 @@ impl Compiler {
         args.extend(self.deps.extern_args());
         args.push("-C".into());
         args.push(format!("incremental={}", workspace.incremental().display()));
-        args.extend(["-o".into(), "probe".into(), "src/main.rs".into()]);
+        args.extend(extra.iter().cloned());
+        args.extend(["-o".into(), "probe".into(), root.into()]);
         let job = Job {
             program: self.toolchain.rustc.clone(),
             args,
@@ -562,7 +643,7 @@ impl Compiler {
             channel: false,
             isolate: false,
             limits: Limits {
-                wall: self.timeout,
+                wall: timeout,
                 grace: Duration::from_millis(500),
                 address_space: None,
                 cpu_seconds: None,
@@ -573,50 +654,10 @@ impl Compiler {
                 channel_cap: 0,
             },
         };
-        let finished = sandbox::run(&job).map_err(|e| Error::Toolchain {
+        sandbox::run(&job).map_err(|e| Error::Toolchain {
             program: self.toolchain.rustc.display().to_string(),
             message: e.to_string(),
-        })?;
-        let mut diagnostics = finished.stderr.text();
-        let binary = workspace.crate_dir().join("probe");
-        let built = match finished.exit {
-            Exit::Code(0) if binary.is_file() => {
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-                let target = dir.join("probe");
-                std::fs::rename(&binary, &target)
-                    .map_err(|e| Error::io(format!("moving {}", target.display()), e))?;
-                Built {
-                    binary: Some(target),
-                    diagnostics: String::new(),
-                    key,
-                }
-            }
-            Exit::TimedOut => {
-                diagnostics.push_str(&format!(
-                    "\nerror: the compiler did not finish within {} s",
-                    self.timeout.as_secs_f64()
-                ));
-                // A timeout may be the machine's fault: not cached.
-                return Ok(Built {
-                    binary: None,
-                    diagnostics,
-                    key,
-                });
-            }
-            _ => Built {
-                binary: None,
-                diagnostics: self.explain(&diagnostics),
-                key,
-            },
-        };
-        write_atomic(
-            &record,
-            serde_json::to_string(&built)
-                .expect("serialises")
-                .as_bytes(),
-        )?;
-        Ok(built)
+        })
     }
 
     /// Adds what rustc cannot know: which crates the exercise provides.

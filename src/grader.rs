@@ -3,6 +3,7 @@
 //! prebuilt dependencies and the reference's and known mistakes' observations between them.
 
 use crate::build::{self, Built, Compiler, Progress, Toolchain};
+use crate::bundle;
 use crate::cache::{Cache, Key};
 use crate::diagnose;
 use crate::error::{Error, Result};
@@ -12,7 +13,7 @@ use crate::parallel;
 use crate::probe::{self, Outcome, RunLimits};
 use crate::score::{self, BuildSummary, Chart, Report};
 use crate::spec::{self, Scenario, Spec};
-use crate::stage::{Kit, Source};
+use crate::stage::{Kit, Source, Staged};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -133,21 +134,23 @@ impl Grader {
             )
         });
         let (outcomes, known) = (outcomes?, known?);
-        let build = match builds.get("main") {
-            Some(Ok(built)) => BuildSummary {
-                ok: built.ok(),
-                diagnostics: name_files(&built.diagnostics, source),
-            },
-            Some(Err(reason)) => BuildSummary {
-                ok: false,
-                diagnostics: reason.clone(),
-            },
-            None => BuildSummary {
-                ok: false,
-                diagnostics: String::new(),
-            },
-        };
-        Ok(self.report(&source.label, build, &outcomes, &known))
+        Ok(self.report(&source.label, summary(&builds, source), &outcomes, &known))
+    }
+
+    /// Grades many submissions at once, their builds compiled in bundles: the same reports as
+    /// [`Grader::grade`] gives each, for a fraction of the compiler's work.
+    pub fn grade_many(&self, sources: &[&Source]) -> Result<Vec<Report>> {
+        let known = self.known(Origin::Expected)?;
+        let builds = self.build_all(sources);
+        let outcomes = self.probe_all(&builds, false)?;
+        Ok(sources
+            .iter()
+            .zip(&builds)
+            .zip(&outcomes)
+            .map(|((source, builds), outcomes)| {
+                self.report(&source.label, summary(builds, source), outcomes, &known)
+            })
+            .collect())
     }
 
     /// Judges, diagnoses and scores the `outcomes` of the submission `label` against the known
@@ -219,17 +222,26 @@ impl Grader {
         )
     }
 
-    /// Compiles every build of every source, all in parallel. A build that cannot be staged, or
-    /// that rustc rejects, is recorded with the reason; only the machine's faults are errors.
+    /// Compiles every build of every source, in bundles (see [`bundle`]), `jobs` at once. A build
+    /// that cannot be staged, or that rustc rejects, is recorded with the reason; only the
+    /// machine's faults are errors.
     pub fn build_all(&self, sources: &[&Source]) -> Vec<Builds> {
-        let ids = self.spec.build_ids();
-        let work: Vec<(usize, &String)> = (0..sources.len())
-            .flat_map(|s| ids.iter().map(move |id| (s, id)))
-            .collect();
-        let results = parallel::map(&work, self.jobs, |&(s, id)| self.compile(sources[s], id));
         let mut builds: Vec<Builds> = sources.iter().map(|_| Builds::new()).collect();
-        for ((s, id), result) in work.into_iter().zip(results) {
-            builds[s].insert(id.clone(), result);
+        let mut staged = Vec::new();
+        for (s, source) in sources.iter().enumerate() {
+            for id in self.spec.build_ids() {
+                match self.kit.stage(source, &id) {
+                    Ok(build) => staged.push((s, id, build)),
+                    Err(reason) => {
+                        builds[s].insert(id, Err(reason));
+                    }
+                }
+            }
+        }
+        let all: Vec<&Staged> = staged.iter().map(|(_, _, build)| build).collect();
+        let compiled = bundle::compile_all(&self.compiler, &all, self.jobs);
+        for ((s, id, _), built) in staged.into_iter().zip(compiled) {
+            builds[s].insert(id, built.map_err(|e| e.to_string()));
         }
         builds
     }
@@ -272,14 +284,15 @@ impl Grader {
         match builds.get(&scenario.build) {
             Some(Ok(Built {
                 binary: Some(binary),
+                unit,
                 key,
                 ..
             })) => {
-                let seed = self.seed_of(scenario);
+                let (seed, unit) = (self.seed_of(scenario), unit.as_deref());
                 if trusted {
-                    probe::run_cached(binary, key, scenario, seed, &self.limits, &self.cache)
+                    probe::run_cached(binary, unit, key, scenario, seed, &self.limits, &self.cache)
                 } else {
-                    probe::run(binary, scenario, seed, &self.limits, &self.cache)
+                    probe::run(binary, unit, scenario, seed, &self.limits, &self.cache)
                 }
             }
             Some(Ok(built)) => not_built(format!(
@@ -490,6 +503,24 @@ impl Grader {
             reference: reference_outcomes,
             mistakes: known_mistakes,
         })
+    }
+}
+
+/// How the submission's own build went, for the report.
+fn summary(builds: &Builds, source: &Source) -> BuildSummary {
+    match builds.get("main") {
+        Some(Ok(built)) => BuildSummary {
+            ok: built.ok(),
+            diagnostics: name_files(&built.diagnostics, source),
+        },
+        Some(Err(reason)) => BuildSummary {
+            ok: false,
+            diagnostics: reason.clone(),
+        },
+        None => BuildSummary {
+            ok: false,
+            diagnostics: String::new(),
+        },
     }
 }
 

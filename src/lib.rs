@@ -13,6 +13,7 @@
 pub mod app;
 pub mod batch;
 pub mod build;
+pub mod bundle;
 pub mod cache;
 pub mod diagnose;
 pub mod error;

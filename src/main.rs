@@ -67,9 +67,9 @@ enum Command {
         /// Derive every scenario's seed from N instead of the shipped seeds (needs the reference source).
         #[arg(long, value_name = "N", env = "GRADE_SEED")]
         seed: Option<u64>,
-        /// Compiles and probe runs each submission starts at once; JOBS / this many submissions are
-        /// graded at once. One measured fastest (benches/batch.sh): rustc already uses more than
-        /// one core.
+        /// Compiles and probe runs each chunk of submissions starts at once (a chunk's builds are
+        /// compiled as one bundle); JOBS / this many chunks are graded at once. One measured
+        /// fastest (benches/batch.sh).
         #[arg(long, value_name = "N", default_value_t = 1)]
         jobs_per_submission: usize,
         #[command(flatten)]

@@ -100,22 +100,25 @@ pub struct RunLimits {
     pub output_kib: u64,
 }
 
-/// Runs `binary`, built from a submission, on `scenario` with `seed`. Whatever the submission does
-/// is an outcome: `Err` only when grade itself cannot run it.
+/// Runs `binary`, built from a submission, on `scenario` with `seed`; `unit` is the build to run
+/// when the binary is a bundle's. Whatever the submission does is an outcome: `Err` only when grade
+/// itself cannot run it.
 pub fn run(
     binary: &Path,
+    unit: Option<&str>,
     scenario: &Scenario,
     seed: u64,
     limits: &RunLimits,
     cache: &Cache,
 ) -> Result<Outcome> {
-    probe(binary, scenario, seed, limits, cache, false)
+    probe(binary, unit, scenario, seed, limits, cache, false)
 }
 
 /// Runs `binary` on `scenario`. A submission runs in the probe's process and can write on its
 /// channel too; only a `trusted` build's report of a rejected scenario is the exercise's fault.
 fn probe(
     binary: &Path,
+    unit: Option<&str>,
     scenario: &Scenario,
     seed: u64,
     limits: &RunLimits,
@@ -124,15 +127,19 @@ fn probe(
 ) -> Result<Outcome> {
     let scratch = cache.scratch("run-")?;
     let home = scratch.path().to_string_lossy().to_string();
+    let mut env = vec![
+        ("HOME".into(), home.clone()),
+        ("TMPDIR".into(), home),
+        ("RUST_BACKTRACE".into(), "0".into()),
+    ];
+    if let Some(unit) = unit {
+        env.push((crate::bundle::UNIT_ENV.into(), unit.into()));
+    }
     let job = Job {
         program: binary.to_path_buf(),
         args: scenario.argv(seed),
         cwd: scratch.path().to_path_buf(),
-        env: vec![
-            ("HOME".into(), home.clone()),
-            ("TMPDIR".into(), home),
-            ("RUST_BACKTRACE".into(), "0".into()),
-        ],
+        env,
         clear_env: true,
         channel: true,
         isolate: true,
@@ -158,6 +165,7 @@ fn probe(
 /// the build's key and the scenario, so they are probed once.
 pub fn run_cached(
     binary: &Path,
+    unit: Option<&str>,
     build_key: &str,
     scenario: &Scenario,
     seed: u64,
@@ -181,7 +189,7 @@ pub fn run_cached(
     {
         return Ok(outcome);
     }
-    let outcome = probe(binary, scenario, seed, limits, cache, true)?;
+    let outcome = probe(binary, unit, scenario, seed, limits, cache, true)?;
     if !matches!(&outcome, Outcome::Failed { reason, .. } if reason.starts_with("timed out")) {
         crate::cache::write_atomic(&path, &serde_json::to_vec(&outcome).expect("serialises"))?;
     }

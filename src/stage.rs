@@ -213,7 +213,7 @@ fn type_is(ty: &syn::Type, name: &str) -> bool {
 }
 
 /// The byte offset of a 1-based line and a 0-based column counted in characters.
-fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn byte_offset(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text
         .split_inclusive('\n')
         .take(line.saturating_sub(1))

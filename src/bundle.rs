@@ -1,0 +1,479 @@
+//! Bundles: many staged builds compiled by one rustc call, for grading many submissions at once.
+//!
+//! Most of a build's compile is what every build shares: rustc starting, ndarray's generic code
+//! instantiated for the crate, the link. A bundle pays for that once: each build becomes a module
+//! `u<k>` of one crate (its files under `u<k>/`, its `crate::` paths pointed at that module), and
+//! the binary runs the build that the `GRADE_UNIT` variable names. Nothing else tells the builds
+//! apart at run time: panic locations and `file!()` are remapped to the paths the build has when
+//! compiled alone, so its observations are the same. Diagnostics keep the real paths, so a bundle
+//! that does not compile says which builds broke it; those are compiled alone, which gives each
+//! student rustc's messages as they would see them, and the rest are bundled again.
+//!
+//! A build is compiled alone, never bundled, when it could reach the other builds of its binary
+//! (it names what places code in the whole binary: `#[no_mangle]`, link sections, a global
+//! allocator, assembly), when it lifts the compiler's limits on compile time (a compile that never
+//! ends would hold up the builds bundled with it until the bundle's timeout), or when it does not
+//! parse (it would fail the bundle).
+
+use crate::build::{Built, Compiler, Workspace};
+use crate::error::Result;
+use crate::sandbox::Exit;
+use crate::stage::{byte_offset, Staged};
+use proc_macro2::{TokenStream, TokenTree};
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The variable that tells a bundle's binary which of its builds to run.
+pub const UNIT_ENV: &str = "GRADE_UNIT";
+
+/// At most this many builds in one bundle: beyond it, the bundle's single-threaded front end
+/// leaves the second core idle longer than a smaller bundle's start costs.
+pub const MAX_UNITS: usize = 16;
+
+/// Identifiers that let code act outside its own module in a linked binary: export a symbol
+/// (which may replace `malloc` for every build of the bundle), run before `main`, or replace the
+/// allocator or the panic handler. `include` could bring in any of them from another file.
+const WHOLE_BINARY: &[&str] = &[
+    "no_mangle",
+    "export_name",
+    "link_section",
+    "link",
+    "link_name",
+    "linkage",
+    "used",
+    "global_allocator",
+    "panic_handler",
+    "alloc_error_handler",
+    "global_asm",
+    "asm",
+    "naked",
+    "naked_asm",
+    "include",
+];
+
+/// Identifiers that let a compile run long: the lint that stops an endless constant evaluation,
+/// and the limits on recursion in macros and types.
+const RUNS_LONG: &[&str] = &[
+    "long_running_const_eval",
+    "recursion_limit",
+    "type_length_limit",
+];
+
+/// Compiles every staged build, cached ones excepted, in bundles of at most [`MAX_UNITS`],
+/// `jobs` bundles at once. The results are in the order of `staged`, each what
+/// [`Compiler::compile`] would give for it alone: bundling changes the time, never the result.
+pub fn compile_all(compiler: &Compiler, staged: &[&Staged], jobs: usize) -> Vec<Result<Built>> {
+    let mut results: Vec<Option<Result<Built>>> = staged.iter().map(|_| None).collect();
+    let mut units = Vec::new();
+    let mut alone = Vec::new();
+    for (i, s) in staged.iter().enumerate() {
+        let key = compiler.key(s);
+        if let Some(built) = compiler.cached(&key) {
+            results[i] = Some(Ok(built));
+        } else {
+            match Unit::new(i, s, key) {
+                Some(unit) => units.push(unit),
+                None => alone.push(i),
+            }
+        }
+    }
+    // Evenly sized bundles, one per job at least, so that the jobs finish together.
+    let jobs = jobs.max(1);
+    let bundles = units.len().div_ceil(MAX_UNITS).max(jobs.min(units.len()));
+    let mut groups: Vec<Vec<Unit>> = (0..bundles).map(|_| Vec::new()).collect();
+    let size = units.len().div_ceil(bundles.max(1)).max(1);
+    for (n, unit) in units.into_iter().enumerate() {
+        groups[n / size].push(unit);
+    }
+    groups.retain(|g| !g.is_empty());
+    let bundled = crate::parallel::map(&groups, jobs, |group| compile_group(compiler, group));
+    for (i, outcome) in bundled.into_iter().flatten() {
+        match outcome {
+            Some(built) => results[i] = Some(Ok(built)),
+            None => alone.push(i),
+        }
+    }
+    let solo = crate::parallel::map(&alone, jobs, |&i| compiler.compile(staged[i]));
+    for (i, built) in alone.into_iter().zip(solo) {
+        results[i] = Some(built);
+    }
+    results
+        .into_iter()
+        .map(|r| r.expect("every build compiled"))
+        .collect()
+}
+
+/// One build, ready to be a module of a bundle.
+struct Unit {
+    /// Its position in the caller's list.
+    index: usize,
+    /// Its compile's cache key, the same as alone.
+    key: String,
+    /// Its files, relative to its own crate root.
+    files: BTreeMap<String, Vec<u8>>,
+    /// Where each Rust file says `crate::`, as byte offsets of `crate`.
+    crate_paths: BTreeMap<String, Vec<usize>>,
+}
+
+impl Unit {
+    /// `staged` as a unit, or `None` when it must be compiled alone.
+    fn new(index: usize, staged: &Staged, key: String) -> Option<Unit> {
+        if !staged.files.contains_key(ROOT) {
+            return None;
+        }
+        let mut crate_paths = BTreeMap::new();
+        for (path, bytes) in &staged.files {
+            if !path.ends_with(".rs") {
+                continue;
+            }
+            let text = std::str::from_utf8(bytes).ok()?;
+            let tokens = TokenStream::from_str(text).ok()?;
+            // A syntax error would fail the whole bundle, at the cost of compiling the rest.
+            syn::parse2::<syn::File>(tokens.clone()).ok()?;
+            let mut scan = Scan::default();
+            scan.walk(tokens, false);
+            let depth = module_depth(path);
+            if scan.alone || scan.nested_crate_path {
+                return None;
+            }
+            if depth > 1 && !scan.crate_paths.is_empty() {
+                return None;
+            }
+            let offsets = scan
+                .crate_paths
+                .into_iter()
+                .map(|(line, column)| byte_offset(text, line, column))
+                .collect();
+            crate_paths.insert(path.clone(), offsets);
+        }
+        Some(Unit {
+            index,
+            key,
+            files: staged.files.clone(),
+            crate_paths,
+        })
+    }
+
+    /// The unit's files as the `slot`-th module of a bundle: under `u<slot>/`, each `crate::` made
+    /// a path to the unit's root of the same length (`self ::` in the root, `super::` in its child
+    /// modules: no column moves, so a panic's location is the same), and an entry point the
+    /// bundle's `main` can call.
+    fn place(&self, slot: usize, into: &mut BTreeMap<String, Vec<u8>>) {
+        let module = module(slot);
+        for (path, bytes) in &self.files {
+            let mut bytes = bytes.clone();
+            if let Some(offsets) = self.crate_paths.get(path) {
+                let root: &[u8; 5] = if module_depth(path) == 0 {
+                    b"self "
+                } else {
+                    b"super"
+                };
+                for &at in offsets {
+                    bytes[at..at + 5].copy_from_slice(root);
+                }
+            }
+            if path == ROOT {
+                // Appended, so that no line or column of the file moves. A child module's `fn`
+                // may call its parent's private `main`.
+                bytes.extend_from_slice(
+                    format!(
+                        "\n#[doc(hidden)]\npub(crate) fn {ENTRY}() -> impl std::process::Termination {{\n    main()\n}}\n"
+                    )
+                    .as_bytes(),
+                );
+            }
+            into.insert(format!("{module}/{path}"), bytes);
+        }
+    }
+}
+
+/// Every staged build's crate root.
+const ROOT: &str = "src/main.rs";
+/// The bundle's crate root: at the top, so that `u<k>/src/...` is what rustc calls each file.
+const BUNDLE_ROOT: &str = "bundle.rs";
+/// The function each unit's root gets, that runs its `main`.
+const ENTRY: &str = "__grade_unit_main";
+
+fn module(slot: usize) -> String {
+    format!("u{slot}")
+}
+
+/// What a unit's tokens hold that bundling must know.
+#[derive(Default)]
+struct Scan {
+    /// Line and column (in characters) of each `crate` that starts a path (`crate::`, not
+    /// `$crate::`) at the file's own module level.
+    crate_paths: Vec<(usize, usize)>,
+    /// A `crate::` path inside an inline `mod` or a `macro_rules!`, where the replacement's
+    /// meaning would depend on where it ends up.
+    nested_crate_path: bool,
+    /// Some identifier of [`WHOLE_BINARY`] or [`RUNS_LONG`] appears.
+    alone: bool,
+}
+
+impl Scan {
+    fn walk(&mut self, tokens: TokenStream, nested: bool) {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        let ident = |i: usize| match tokens.get(i) {
+            Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
+            _ => None,
+        };
+        let punct = |i: usize, c: char| matches!(tokens.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
+        for (i, token) in tokens.iter().enumerate() {
+            match token {
+                TokenTree::Group(group) => {
+                    // `mod name { .. }` or `macro_rules! name { .. }`.
+                    let opens_scope = i >= 2
+                        && (ident(i - 2).as_deref() == Some("mod")
+                            || (i >= 3
+                                && ident(i - 3).as_deref() == Some("macro_rules")
+                                && punct(i - 2, '!')));
+                    self.walk(group.stream(), nested || opens_scope);
+                }
+                TokenTree::Ident(name) => {
+                    let name = name.to_string();
+                    if WHOLE_BINARY.contains(&name.as_str()) || RUNS_LONG.contains(&name.as_str()) {
+                        self.alone = true;
+                    }
+                    // `$crate` in a macro is the bundle's root, not the unit's: left as it is, it
+                    // fails to resolve, and the unit is compiled alone.
+                    let dollar = i > 0 && punct(i - 1, '$');
+                    if name == "crate" && punct(i + 1, ':') && punct(i + 2, ':') && !dollar {
+                        if nested {
+                            self.nested_crate_path = true;
+                        } else {
+                            let start = token.span().start();
+                            self.crate_paths.push((start.line, start.column));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// How deep `path` is in its crate's module tree: 0 for the root, 1 for `src/model.rs` or
+/// `src/model/mod.rs`, and so on.
+fn module_depth(path: &str) -> usize {
+    let inside = path.strip_prefix("src/").unwrap_or(path);
+    let parts = inside.split('/').count();
+    if path == ROOT || inside == "lib.rs" {
+        0
+    } else if inside.ends_with("/mod.rs") {
+        parts - 1
+    } else {
+        parts
+    }
+}
+
+/// What became of each unit of a group, by its index: built, or `None` to be compiled alone.
+type GroupOutcome = Vec<(usize, Option<Built>)>;
+
+/// Compiles `group` as bundles until every unit is built or set aside: a bundle that fails to
+/// compile is tried again without the units its errors point into.
+fn compile_group(compiler: &Compiler, group: &[Unit]) -> GroupOutcome {
+    let mut pending: Vec<&Unit> = group.iter().collect();
+    let mut outcome = GroupOutcome::new();
+    while pending.len() > 1 {
+        match compile_bundle(compiler, &pending) {
+            Ok(Bundle::Built(built)) => {
+                outcome.extend(pending.iter().zip(built).map(|(u, b)| (u.index, Some(b))));
+                return outcome;
+            }
+            Ok(Bundle::Broken(slots)) if !slots.is_empty() => {
+                let mut slot = 0;
+                pending.retain(|unit| {
+                    let broken = slots.contains(&slot);
+                    slot += 1;
+                    if broken {
+                        outcome.push((unit.index, None));
+                    }
+                    !broken
+                });
+            }
+            // A timeout, errors in no unit (the link), or the machine's fault: each alone, where
+            // the limits and the messages are a single build's.
+            Ok(Bundle::Broken(_)) | Ok(Bundle::TimedOut) | Err(_) => break,
+        }
+    }
+    outcome.extend(pending.iter().map(|u| (u.index, None)));
+    outcome
+}
+
+enum Bundle {
+    /// Compiled: each unit's build, in order.
+    Built(Vec<Built>),
+    /// rustc rejected it; the slots of the units its errors point into.
+    Broken(BTreeSet<usize>),
+    TimedOut,
+}
+
+/// One rustc call for `units`, in a working folder kept for bundles of this size, so that the next
+/// bundle finds its units' given files and probe in rustc's incremental state.
+fn compile_bundle(compiler: &Compiler, units: &[&Unit]) -> Result<Bundle> {
+    let mut files = BTreeMap::new();
+    let mut root = String::from(
+        "// Written by grade: several builds compiled as one crate; GRADE_UNIT says which runs.\n",
+    );
+    for (slot, unit) in units.iter().enumerate() {
+        unit.place(slot, &mut files);
+        root.push_str(&format!(
+            "#[path = \"{m}/{ROOT}\"]\nmod {m};\n",
+            m = module(slot)
+        ));
+    }
+    root.push_str(&format!(
+        "fn main() -> std::process::ExitCode {{\n    use std::process::Termination;\n    match std::env::var(\"{UNIT_ENV}\").as_deref() {{\n"
+    ));
+    for slot in 0..units.len() {
+        root.push_str(&format!(
+            "        Ok(\"{m}\") => {m}::{ENTRY}().report(),\n",
+            m = module(slot)
+        ));
+    }
+    root.push_str("        _ => std::process::ExitCode::from(101),\n    }\n}\n");
+    files.insert(BUNDLE_ROOT.to_string(), root.into_bytes());
+    // Working folders by size: rustc keeps the incremental state of its last compile only, so a
+    // smaller bundle in the same folder would leave the next full-sized one to start cold.
+    let staged = Staged {
+        build: format!("bundle-{}", units.len()),
+        files,
+    };
+
+    let key = compiler.key(&staged);
+    let workspace = Workspace::claim(&compiler.cache, &compiler.deps.fingerprint, &staged.build)?;
+    workspace.lay_out(&staged)?;
+    let mut extra = Vec::new();
+    for slot in 0..units.len() {
+        extra.push("--remap-path-prefix".to_string());
+        extra.push(format!("{}/=", module(slot)));
+    }
+    extra.extend(["--remap-path-scope".to_string(), "macro".to_string()]);
+    // A bundle is bounded more tightly than a build: when it runs long, its units are compiled
+    // alone, each with the full bound, so a slow machine costs time but never a grade.
+    let timeout = compiler
+        .timeout
+        .min(Duration::from_secs(10) + Duration::from_secs(units.len() as u64));
+    let finished = compiler.rustc(&workspace, BUNDLE_ROOT, &extra, timeout)?;
+    match finished.exit {
+        Exit::Code(0) => {
+            let binary = compiler.keep_binary(&workspace, &key)?;
+            let mut built = Vec::new();
+            for (slot, unit) in units.iter().enumerate() {
+                let b = Built {
+                    binary: Some(binary.clone()),
+                    unit: Some(module(slot)),
+                    diagnostics: String::new(),
+                    key: unit.key.clone(),
+                };
+                compiler.record(&b)?;
+                built.push(b);
+            }
+            Ok(Bundle::Built(built))
+        }
+        Exit::TimedOut => Ok(Bundle::TimedOut),
+        _ => Ok(Bundle::Broken(broken_slots(
+            &finished.stderr.text(),
+            units.len(),
+        ))),
+    }
+}
+
+/// The units that rustc's messages point into: `--> u<k>/...` lines.
+fn broken_slots(diagnostics: &str, units: usize) -> BTreeSet<usize> {
+    diagnostics
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("--> u"))
+        .filter_map(|rest| rest.split_once('/'))
+        .filter_map(|(slot, _)| slot.parse::<usize>().ok())
+        .filter(|&slot| slot < units)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(files: &[(&str, &str)]) -> Option<Unit> {
+        let staged = Staged {
+            build: "main".into(),
+            files: files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+                .collect(),
+        };
+        Unit::new(0, &staged, "k".into())
+    }
+
+    fn placed(unit: &Unit, slot: usize, path: &str) -> String {
+        let mut files = BTreeMap::new();
+        unit.place(slot, &mut files);
+        String::from_utf8(files.remove(&format!("u{slot}/{path}")).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn crate_paths_point_at_the_unit_and_nothing_else_moves() {
+        let source = "use crate::model::{Layer};\nfn f() { let s = \"crate::x\"; // crate::y\n  pub(crate) fn g() {} m!(crate::z); }\nmacro_rules! n { () => { $crate::w } }\n";
+        let unit = unit(&[
+            (ROOT, "use crate::utils::f;\nfn main() {}\n"),
+            ("src/backprop.rs", source),
+        ])
+        .unwrap();
+        assert_eq!(
+            placed(&unit, 3, "src/backprop.rs"),
+            "use super::model::{Layer};\nfn f() { let s = \"crate::x\"; // crate::y\n  pub(crate) fn g() {} m!(super::z); }\nmacro_rules! n { () => { $crate::w } }\n"
+        );
+        let root = placed(&unit, 3, ROOT);
+        assert!(root.starts_with("use self ::utils::f;\nfn main() {}\n"));
+        assert!(root.contains("fn __grade_unit_main()"));
+    }
+
+    #[test]
+    fn crate_paths_whose_meaning_depends_on_nesting_are_compiled_alone() {
+        let main = (ROOT, "fn main() {}");
+        assert!(unit(&[main, ("src/a.rs", "mod b { use crate::x; }")]).is_none());
+        assert!(unit(&[main, ("src/a.rs", "macro_rules! m { () => { crate::x } }")]).is_none());
+        assert!(unit(&[main, ("src/a/b.rs", "use crate::x;")]).is_none());
+        assert!(unit(&[main, ("src/a/mod.rs", "use crate::x;")]).is_some());
+        assert!(unit(&[main, ("src/a.rs", "mod b { fn f() {} }")]).is_some());
+    }
+
+    #[test]
+    fn offsets_count_characters_not_bytes() {
+        let unit = unit(&[(ROOT, "fn main() { let é = 1; crate::f(); }\n")]).unwrap();
+        assert!(placed(&unit, 0, ROOT).starts_with("fn main() { let é = 1; self ::f(); }"));
+    }
+
+    #[test]
+    fn code_that_reaches_the_whole_binary_or_runs_long_or_does_not_parse_is_compiled_alone() {
+        for attribute in [
+            "#[no_mangle]",
+            "#[unsafe(export_name = \"malloc\")]",
+            "#[cfg_attr(all(), link_section = \".init_array\")]",
+            "#[used]",
+            "#[global_allocator]",
+        ] {
+            let source = format!("{attribute}\nstatic X: u8 = 0;\nfn main() {{}}\n");
+            assert!(unit(&[(ROOT, &source)]).is_none(), "{attribute}");
+        }
+        assert!(unit(&[(ROOT, "fn main() { core::arch::asm!(\"nop\") }")]).is_none());
+        let endless = "#[allow(long_running_const_eval)]\nconst X: u8 = loop {};\nfn main() {}";
+        assert!(unit(&[(ROOT, endless)]).is_none());
+        assert!(unit(&[(ROOT, "fn main() { \"unterminated }")]).is_none());
+        assert!(unit(&[(ROOT, "fn main() { let x = ; }")]).is_none());
+        assert!(unit(&[("src/lib.rs", "fn main() {}")]).is_none());
+    }
+
+    #[test]
+    fn errors_name_the_units_they_are_in() {
+        let diagnostics = "error[E0308]: mismatched types\n --> u3/src/backprop.rs:1:25\n  |\n1 | --> u5/x\nerror: x\n   --> u12/src/main.rs:2:1\n  --> /root/.cargo/registry/src/ndarray/lib.rs:3:3\n  --> u40/src/a.rs:1:1\n";
+        assert_eq!(
+            broken_slots(diagnostics, 16)
+                .into_iter()
+                .collect::<Vec<_>>(),
+            [3, 12]
+        );
+    }
+}
