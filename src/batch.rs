@@ -98,11 +98,10 @@ pub fn run(request: BatchRequest) -> Result<u8> {
     bar.set_message(format!("{at_once} at once"));
     let done = AtomicUsize::new(0);
     let builds_each = grader.spec.build_ids().len().max(1);
-    let chunks: Vec<&[Entry]> = entries
-        .chunks(chunk_size(entries.len(), at_once, builds_each))
-        .collect();
-    let graded: Vec<Graded> = crate::parallel::map(&chunks, at_once, |chunk| {
-        let graded = grade_chunk(&grader, chunk);
+    let chunk = chunk_size(entries.len(), at_once, builds_each);
+    let chunks: Vec<&[Entry]> = entries.chunks(chunk).collect();
+    let graded: Vec<Graded> = crate::parallel::map(&chunks, at_once, |chunk_entries| {
+        let graded = grade_chunk(&grader, chunk_entries, chunk * builds_each);
         for g in &graded {
             let line = match &g.result {
                 Ok(r) => format!("{}: {}/{}", g.entry.name, r.score, r.max_score),
@@ -159,14 +158,15 @@ fn chunk_size(entries: usize, workers: usize, builds_each: usize) -> usize {
 /// Grades a chunk of entries together (see [`Grader::grade_many`]). An entry that cannot be read
 /// costs its own row; if the chunk as a whole fails, its entries are graded one by one, so that
 /// whatever went wrong costs only the rows it belongs to.
-fn grade_chunk(grader: &Grader, chunk: &[Entry]) -> Vec<Graded> {
+fn grade_chunk(grader: &Grader, chunk: &[Entry], bundle_units: usize) -> Vec<Graded> {
     let read: Vec<_> = chunk
         .iter()
         .map(|entry| Source::read(&grader.spec, &entry.path))
         .collect();
     let sources: Vec<&Source> = read.iter().filter_map(|r| r.as_ref().ok()).collect();
-    let together =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| grader.grade_many(&sources)));
+    let together = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        grader.grade_many(&sources, bundle_units)
+    }));
     let Ok(Ok(reports)) = together else {
         return chunk
             .iter()

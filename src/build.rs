@@ -420,7 +420,12 @@ impl Workspace {
         unreachable!("slots are unbounded")
     }
 
-    fn crate_dir(&self) -> PathBuf {
+    /// The folder itself, beside the crate: for the compiler's own notes.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub(crate) fn crate_dir(&self) -> PathBuf {
         self.dir.join("crate")
     }
 

@@ -3,15 +3,16 @@
 //! Most of a build's compile is what every build shares: rustc starting, ndarray's generic code
 //! instantiated for the crate, the link. A bundle pays for that once: each build becomes a module
 //! `u<k>` of one crate (its files under `u<k>/`, its `crate::` paths pointed at that module), and
-//! the binary runs the build that the `GRADE_UNIT` variable names. Nothing else tells the builds
-//! apart at run time: panic locations and `file!()` are remapped to the paths the build has when
-//! compiled alone, so its observations are the same. Diagnostics keep the real paths, so a bundle
+//! the binary runs the build that the `GRADE_UNIT` variable names (and removes it). Nothing else
+//! tells the builds apart at run time: no line or column moves, panic locations and `file!()` are
+//! remapped to the paths the build has when compiled alone, so its observations are the same. Diagnostics keep the real paths, so a bundle
 //! that does not compile says which builds broke it; those are compiled alone, which gives each
 //! student rustc's messages as they would see them, and the rest are bundled again.
 //!
 //! A build is compiled alone, never bundled, when it could reach the other builds of its binary
 //! (it names what places code in the whole binary: `#[no_mangle]`, link sections, a global
-//! allocator, assembly), when it lifts the compiler's limits on compile time (a compile that never
+//! allocator, assembly), when it could see that it is bundled (`module_path!`, type names), when
+//! it lifts the compiler's limits on compile time (a compile that never
 //! ends would hold up the builds bundled with it until the bundle's timeout), or when it does not
 //! parse (it would fail the bundle).
 
@@ -21,6 +22,7 @@ use crate::sandbox::Exit;
 use crate::stage::{byte_offset, Staged};
 use proc_macro2::{TokenStream, TokenTree};
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -52,6 +54,9 @@ const WHOLE_BINARY: &[&str] = &[
     "include",
 ];
 
+/// Identifiers of what tells a module where it is in its crate, which is not where it is alone.
+const SEES_ITS_PATH: &[&str] = &["module_path", "type_name", "type_name_of_val"];
+
 /// Identifiers that let a compile run long: the lint that stops an endless constant evaluation,
 /// and the limits on recursion in macros and types.
 const RUNS_LONG: &[&str] = &[
@@ -63,7 +68,16 @@ const RUNS_LONG: &[&str] = &[
 /// Compiles every staged build, cached ones excepted, in bundles of at most [`MAX_UNITS`],
 /// `jobs` bundles at once. The results are in the order of `staged`, each what
 /// [`Compiler::compile`] would give for it alone: bundling changes the time, never the result.
-pub fn compile_all(compiler: &Compiler, staged: &[&Staged], jobs: usize) -> Vec<Result<Built>> {
+///
+/// `capacity` is the size of the bundles to make when this call is one of many (a batch's
+/// chunks): a smaller bundle is padded to it, so that it reuses the working folder of the full
+/// ones (see [`compile_bundle`]); 0 when this call is all there is.
+pub fn compile_all(
+    compiler: &Compiler,
+    staged: &[&Staged],
+    jobs: usize,
+    capacity: usize,
+) -> Vec<Result<Built>> {
     let mut results: Vec<Option<Result<Built>>> = staged.iter().map(|_| None).collect();
     let mut units = Vec::new();
     let mut alone = Vec::new();
@@ -78,16 +92,19 @@ pub fn compile_all(compiler: &Compiler, staged: &[&Staged], jobs: usize) -> Vec<
             }
         }
     }
-    // Evenly sized bundles, one per job at least, so that the jobs finish together.
     let jobs = jobs.max(1);
-    let bundles = units.len().div_ceil(MAX_UNITS).max(jobs.min(units.len()));
-    let mut groups: Vec<Vec<Unit>> = (0..bundles).map(|_| Vec::new()).collect();
-    let size = units.len().div_ceil(bundles.max(1)).max(1);
+    let size = bundle_size(units.len(), jobs);
+    let mut groups: Vec<Vec<Unit>> = Vec::new();
     for (n, unit) in units.into_iter().enumerate() {
-        groups[n / size].push(unit);
+        if n % size == 0 {
+            groups.push(Vec::new());
+        }
+        groups.last_mut().expect("just pushed").push(unit);
     }
-    groups.retain(|g| !g.is_empty());
-    let bundled = crate::parallel::map(&groups, jobs, |group| compile_group(compiler, group));
+    let capacity = bundle_size(capacity, jobs).max(size);
+    let bundled = crate::parallel::map(&groups, jobs, |group| {
+        compile_group(compiler, group, capacity)
+    });
     for (i, outcome) in bundled.into_iter().flatten() {
         match outcome {
             Some(built) => results[i] = Some(Ok(built)),
@@ -102,6 +119,13 @@ pub fn compile_all(compiler: &Compiler, staged: &[&Staged], jobs: usize) -> Vec<
         .into_iter()
         .map(|r| r.expect("every build compiled"))
         .collect()
+}
+
+/// The size of bundles for `units` builds: as even as can be, at most [`MAX_UNITS`], and at
+/// least one bundle per job, so that the jobs finish together.
+fn bundle_size(units: usize, jobs: usize) -> usize {
+    let bundles = units.div_ceil(MAX_UNITS).max(jobs.min(units)).max(1);
+    units.div_ceil(bundles).max(1)
 }
 
 /// One build, ready to be a module of a bundle.
@@ -194,6 +218,22 @@ const ROOT: &str = "src/main.rs";
 const BUNDLE_ROOT: &str = "bundle.rs";
 /// The function each unit's root gets, that runs its `main`.
 const ENTRY: &str = "__grade_unit_main";
+/// The bundle's `main`, after its `mod` lines; `{arms}` is one `match` arm per unit.
+const DISPATCH: &str = r#"
+fn main() -> std::process::ExitCode {
+    use std::process::Termination;
+    let unit = std::env::var("{unit_env}");
+    // Gone before the build runs, whose environment is then the one it has alone (`unsafe` from
+    // the 2024 edition on; there is one thread yet).
+    #[allow(unused_unsafe)]
+    unsafe {
+        std::env::remove_var("{unit_env}");
+    }
+    match unit.as_deref() {
+{arms}        _ => std::process::ExitCode::from(101),
+    }
+}
+"#;
 
 fn module(slot: usize) -> String {
     format!("u{slot}")
@@ -208,7 +248,7 @@ struct Scan {
     /// A `crate::` path inside an inline `mod` or a `macro_rules!`, where the replacement's
     /// meaning would depend on where it ends up.
     nested_crate_path: bool,
-    /// Some identifier of [`WHOLE_BINARY`] or [`RUNS_LONG`] appears.
+    /// Some identifier of [`WHOLE_BINARY`], [`SEES_ITS_PATH`] or [`RUNS_LONG`] appears.
     alone: bool,
 }
 
@@ -233,7 +273,10 @@ impl Scan {
                 }
                 TokenTree::Ident(name) => {
                     let name = name.to_string();
-                    if WHOLE_BINARY.contains(&name.as_str()) || RUNS_LONG.contains(&name.as_str()) {
+                    if [WHOLE_BINARY, SEES_ITS_PATH, RUNS_LONG]
+                        .iter()
+                        .any(|list| list.contains(&name.as_str()))
+                    {
                         self.alone = true;
                     }
                     // `$crate` in a macro is the bundle's root, not the unit's: left as it is, it
@@ -273,16 +316,16 @@ type GroupOutcome = Vec<(usize, Option<Built>)>;
 
 /// Compiles `group` as bundles until every unit is built or set aside: a bundle that fails to
 /// compile is tried again without the units its errors point into.
-fn compile_group(compiler: &Compiler, group: &[Unit]) -> GroupOutcome {
+fn compile_group(compiler: &Compiler, group: &[Unit], capacity: usize) -> GroupOutcome {
     let mut pending: Vec<&Unit> = group.iter().collect();
     let mut outcome = GroupOutcome::new();
     while pending.len() > 1 {
-        match compile_bundle(compiler, &pending) {
+        match compile_bundle(compiler, &pending, capacity) {
             Ok(Bundle::Built(built)) => {
                 outcome.extend(pending.iter().zip(built).map(|(u, b)| (u.index, Some(b))));
                 return outcome;
             }
-            Ok(Bundle::Broken(slots)) if !slots.is_empty() => {
+            Ok(Bundle::Broken(slots)) if slots.iter().any(|&slot| slot < pending.len()) => {
                 let mut slot = 0;
                 pending.retain(|unit| {
                     let broken = slots.contains(&slot);
@@ -310,43 +353,70 @@ enum Bundle {
     TimedOut,
 }
 
-/// One rustc call for `units`, in a working folder kept for bundles of this size, so that the next
-/// bundle finds its units' given files and probe in rustc's incremental state.
-fn compile_bundle(compiler: &Compiler, units: &[&Unit]) -> Result<Bundle> {
+/// One rustc call for `units`, padded to `capacity`, in a working folder kept for bundles of that
+/// capacity.
+///
+/// rustc keeps the incremental state of its last compile in a folder, and reuses it well when the
+/// crate's files change (another student's `backprop.rs` in a slot: the slot's given files and
+/// probe are reused) but hardly at all when its modules change: a bundle with one unit fewer than
+/// the last compiles as if from nothing. So every bundle of a capacity has the same modules: the
+/// units fill the first slots, and the rest are padded, with what they held in the folder's last
+/// bundle if it compiled (unchanged, so nearly free), else with copies of the first unit.
+fn compile_bundle(compiler: &Compiler, units: &[&Unit], capacity: usize) -> Result<Bundle> {
+    let capacity = capacity.max(units.len());
+    let workspace = Workspace::claim(
+        &compiler.cache,
+        &compiler.deps.fingerprint,
+        &format!("bundle-{capacity}"),
+    )?;
+    let compiled = workspace.dir().join("compiled");
+    let previous_compiled = compiled.is_file();
+
     let mut files = BTreeMap::new();
     let mut root = String::from(
         "// Written by grade: several builds compiled as one crate; GRADE_UNIT says which runs.\n",
     );
-    for (slot, unit) in units.iter().enumerate() {
-        unit.place(slot, &mut files);
+    for slot in 0..capacity {
+        match units.get(slot) {
+            Some(unit) => unit.place(slot, &mut files),
+            None => {
+                let held = read_tree(&workspace.crate_dir(), &module(slot));
+                if previous_compiled && held.contains_key(&format!("{}/{ROOT}", module(slot))) {
+                    files.extend(held);
+                } else {
+                    units[0].place(slot, &mut files);
+                }
+            }
+        }
         root.push_str(&format!(
             "#[path = \"{m}/{ROOT}\"]\nmod {m};\n",
             m = module(slot)
         ));
     }
-    root.push_str(&format!(
-        "fn main() -> std::process::ExitCode {{\n    use std::process::Termination;\n    match std::env::var(\"{UNIT_ENV}\").as_deref() {{\n"
-    ));
-    for slot in 0..units.len() {
-        root.push_str(&format!(
-            "        Ok(\"{m}\") => {m}::{ENTRY}().report(),\n",
-            m = module(slot)
-        ));
-    }
-    root.push_str("        _ => std::process::ExitCode::from(101),\n    }\n}\n");
+    let arms: String = (0..capacity)
+        .map(|slot| {
+            format!(
+                "        Ok(\"{m}\") => {m}::{ENTRY}().report(),\n",
+                m = module(slot)
+            )
+        })
+        .collect();
+    root.push_str(
+        &DISPATCH
+            .replace("{unit_env}", UNIT_ENV)
+            .replace("{arms}", &arms),
+    );
     files.insert(BUNDLE_ROOT.to_string(), root.into_bytes());
-    // Working folders by size: rustc keeps the incremental state of its last compile only, so a
-    // smaller bundle in the same folder would leave the next full-sized one to start cold.
     let staged = Staged {
-        build: format!("bundle-{}", units.len()),
+        build: format!("bundle-{capacity}"),
         files,
     };
 
     let key = compiler.key(&staged);
-    let workspace = Workspace::claim(&compiler.cache, &compiler.deps.fingerprint, &staged.build)?;
     workspace.lay_out(&staged)?;
+    let _ = std::fs::remove_file(&compiled);
     let mut extra = Vec::new();
-    for slot in 0..units.len() {
+    for slot in 0..capacity {
         extra.push("--remap-path-prefix".to_string());
         extra.push(format!("{}/=", module(slot)));
     }
@@ -355,11 +425,12 @@ fn compile_bundle(compiler: &Compiler, units: &[&Unit]) -> Result<Bundle> {
     // alone, each with the full bound, so a slow machine costs time but never a grade.
     let timeout = compiler
         .timeout
-        .min(Duration::from_secs(10) + Duration::from_secs(units.len() as u64));
+        .min(Duration::from_secs(10) + Duration::from_secs(capacity as u64));
     let finished = compiler.rustc(&workspace, BUNDLE_ROOT, &extra, timeout)?;
     match finished.exit {
         Exit::Code(0) => {
             let binary = compiler.keep_binary(&workspace, &key)?;
+            let _ = std::fs::write(&compiled, b"");
             let mut built = Vec::new();
             for (slot, unit) in units.iter().enumerate() {
                 let b = Built {
@@ -376,9 +447,31 @@ fn compile_bundle(compiler: &Compiler, units: &[&Unit]) -> Result<Bundle> {
         Exit::TimedOut => Ok(Bundle::TimedOut),
         _ => Ok(Bundle::Broken(broken_slots(
             &finished.stderr.text(),
-            units.len(),
+            capacity,
         ))),
     }
+}
+
+/// The files under `root/sub`, by their path relative to `root`.
+fn read_tree(root: &Path, sub: &str) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut folders = vec![root.join(sub)];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if let (Ok(bytes), Ok(relative)) =
+                (std::fs::read(&path), path.strip_prefix(root))
+            {
+                files.insert(relative.to_string_lossy().into_owned(), bytes);
+            }
+        }
+    }
+    files
 }
 
 /// The units that rustc's messages point into: `--> u<k>/...` lines.
@@ -447,7 +540,7 @@ mod tests {
     }
 
     #[test]
-    fn code_that_reaches_the_whole_binary_or_runs_long_or_does_not_parse_is_compiled_alone() {
+    fn code_that_reaches_the_binary_or_sees_its_path_or_runs_long_or_does_not_parse_is_alone() {
         for attribute in [
             "#[no_mangle]",
             "#[unsafe(export_name = \"malloc\")]",
@@ -459,6 +552,8 @@ mod tests {
             assert!(unit(&[(ROOT, &source)]).is_none(), "{attribute}");
         }
         assert!(unit(&[(ROOT, "fn main() { core::arch::asm!(\"nop\") }")]).is_none());
+        let named = "fn main() { println!(\"{}\", std::any::type_name::<u8>()) }";
+        assert!(unit(&[(ROOT, named)]).is_none());
         let endless = "#[allow(long_running_const_eval)]\nconst X: u8 = loop {};\nfn main() {}";
         assert!(unit(&[(ROOT, endless)]).is_none());
         assert!(unit(&[(ROOT, "fn main() { \"unterminated }")]).is_none());

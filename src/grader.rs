@@ -137,11 +137,12 @@ impl Grader {
         Ok(self.report(&source.label, summary(&builds, source), &outcomes, &known))
     }
 
-    /// Grades many submissions at once, their builds compiled in bundles: the same reports as
+    /// Grades many submissions at once, their builds compiled in bundles (padded to
+    /// `bundle_units`, when a batch grades chunk after chunk): the same reports as
     /// [`Grader::grade`] gives each, for a fraction of the compiler's work.
-    pub fn grade_many(&self, sources: &[&Source]) -> Result<Vec<Report>> {
+    pub fn grade_many(&self, sources: &[&Source], bundle_units: usize) -> Result<Vec<Report>> {
         let known = self.known(Origin::Expected)?;
-        let builds = self.build_all(sources);
+        let builds = self.build_all(sources, bundle_units);
         let outcomes = self.probe_all(&builds, false)?;
         Ok(sources
             .iter()
@@ -222,10 +223,10 @@ impl Grader {
         )
     }
 
-    /// Compiles every build of every source, in bundles (see [`bundle`]), `jobs` at once. A build
-    /// that cannot be staged, or that rustc rejects, is recorded with the reason; only the
-    /// machine's faults are errors.
-    pub fn build_all(&self, sources: &[&Source]) -> Vec<Builds> {
+    /// Compiles every build of every source, in bundles (see [`bundle`]), `jobs` at once; a bundle
+    /// smaller than `bundle_units` is padded to it (0: no padding). A build that cannot be staged,
+    /// or that rustc rejects, is recorded with the reason; only the machine's faults are errors.
+    pub fn build_all(&self, sources: &[&Source], bundle_units: usize) -> Vec<Builds> {
         let mut builds: Vec<Builds> = sources.iter().map(|_| Builds::new()).collect();
         let mut staged = Vec::new();
         for (s, source) in sources.iter().enumerate() {
@@ -239,7 +240,7 @@ impl Grader {
             }
         }
         let all: Vec<&Staged> = staged.iter().map(|(_, _, build)| build).collect();
-        let compiled = bundle::compile_all(&self.compiler, &all, self.jobs);
+        let compiled = bundle::compile_all(&self.compiler, &all, self.jobs, bundle_units);
         for ((s, id, _), built) in staged.into_iter().zip(compiled) {
             builds[s].insert(id, built.map_err(|e| e.to_string()));
         }
@@ -459,7 +460,7 @@ impl Grader {
                 mistakes.len()
             )));
         }
-        let builds = self.build_all(&sources);
+        let builds = self.build_all(&sources, 0);
         for (id, built) in &builds[0] {
             match built {
                 Ok(b) if b.ok() => {}

@@ -6,9 +6,9 @@
 //! spec ─► stage ─► build ─► probe ─► judge ─► score ─► report
 //! ```
 //!
-//! [`grader`] drives it; [`sandbox`] is where children are spawned, bounded and killed; [`app`]
-//! holds what each command of the binary does, with [`batch`] (a whole class at once) and
-//! [`watch`] (re-grade on save) beside it.
+//! [`grader`] drives it; [`bundle`] compiles many builds in one rustc call for a class; [`sandbox`]
+//! is where children are spawned, bounded and killed; [`app`] holds what each command of the
+//! binary does, with [`batch`] (a whole class at once) and [`watch`] (re-grade on save) beside it.
 
 pub mod app;
 pub mod batch;
