@@ -34,6 +34,8 @@ pub struct BatchRequest {
     /// Compiles and probe runs one chunk of submissions starts at once; `common.jobs` divided by
     /// this many chunks are graded at once.
     pub jobs_per_submission: usize,
+    /// Compile a chunk's builds as one bundle; else each submission alone, in chunks of one.
+    pub bundle: bool,
     pub common: Common,
 }
 
@@ -98,10 +100,24 @@ pub fn run(request: BatchRequest) -> Result<u8> {
     bar.set_message(format!("{at_once} at once"));
     let done = AtomicUsize::new(0);
     let builds_each = grader.spec.build_ids().len().max(1);
-    let chunk = chunk_size(entries.len(), at_once, builds_each);
+    let chunk = if request.bundle {
+        chunk_size(entries.len(), at_once, builds_each)
+    } else {
+        1
+    };
     let chunks: Vec<&[Entry]> = entries.chunks(chunk).collect();
     let graded: Vec<Graded> = crate::parallel::map(&chunks, at_once, |chunk_entries| {
-        let graded = grade_chunk(&grader, chunk_entries, chunk * builds_each);
+        let graded = if request.bundle {
+            grade_chunk(&grader, chunk_entries, chunk * builds_each)
+        } else {
+            chunk_entries
+                .iter()
+                .map(|entry| Graded {
+                    entry: entry.clone(),
+                    result: grade_one(&grader, entry),
+                })
+                .collect()
+        };
         for g in &graded {
             let line = match &g.result {
                 Ok(r) => format!("{}: {}/{}", g.entry.name, r.score, r.max_score),

@@ -72,6 +72,10 @@ enum Command {
         /// fastest (benches/batch.sh).
         #[arg(long, value_name = "N", default_value_t = 1)]
         jobs_per_submission: usize,
+        /// Compile each submission alone instead of in bundles: about half as fast, but no probe
+        /// binary holds the compiled code of more than one submission.
+        #[arg(long)]
+        no_bundle: bool,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -188,6 +192,7 @@ fn main() -> ExitCode {
             out,
             seed,
             jobs_per_submission,
+            no_bundle,
             common,
         }) => grade::batch::run(BatchRequest {
             exercise,
@@ -195,6 +200,7 @@ fn main() -> ExitCode {
             out,
             seed,
             jobs_per_submission,
+            bundle: !no_bundle,
             common: common.into(),
         }),
         None if cli.grade.watch => {

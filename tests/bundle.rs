@@ -109,11 +109,7 @@ fn a_class_graded_in_bundles_gets_the_reports_each_alone_gets() {
 
     // The batch did bundle: builds recorded as a unit of a bundle's binary. Without this, the
     // comparison below would hold just as well for a batch that compiled everything alone.
-    let records: Vec<Value> = std::fs::read_dir(batch_cache.join("builds"))
-        .unwrap()
-        .filter_map(|e| std::fs::read_to_string(e.unwrap().path().join("build.json")).ok())
-        .map(|text| serde_json::from_str(&text).unwrap())
-        .collect();
+    let records = build_records(&batch_cache);
     let bundled = records.iter().filter(|r| r["unit"].is_string()).count();
     assert!(
         bundled >= 10,
@@ -158,4 +154,45 @@ fn a_class_graded_in_bundles_gets_the_reports_each_alone_gets() {
         .as_str()
         .unwrap();
     assert!(panicked.contains("src/backprop.rs:"), "{panicked}");
+}
+
+/// The builds a cache recorded, as `build.json` has them.
+fn build_records(cache: &Path) -> Vec<Value> {
+    std::fs::read_dir(cache.join("builds"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path().join("build.json")).ok())
+        .map(|text| serde_json::from_str(&text).unwrap())
+        .collect()
+}
+
+#[test]
+fn no_bundle_compiles_each_submission_alone() {
+    let work = tempfile::tempdir().unwrap();
+    let subs = work.path().join("submissions");
+    std::fs::create_dir(&subs).unwrap();
+    std::fs::copy(reference(), subs.join("ada.rs")).unwrap();
+    std::fs::copy(
+        root().join("solutions/backprop/mistakes/layers_not_reversed.rs"),
+        subs.join("bob.rs"),
+    )
+    .unwrap();
+    let cache = fresh_cache(&work.path().join("cache"));
+    grade()
+        .env("GRADE_CACHE_DIR", &cache)
+        .arg("batch")
+        .arg(exercise())
+        .arg(&subs)
+        .arg("--no-bundle")
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("graded 2 of 2 submissions"));
+    let records = build_records(&cache);
+    assert_eq!(records.len(), 4, "two builds each: {records:?}");
+    assert!(records.iter().all(|r| r["unit"].is_null()), "{records:?}");
+    let reports = batch_reports(&work.path().join("grades"));
+    assert_eq!(reports["ada"]["score"], 100);
+    assert_eq!(
+        check(&reports["bob"], "fit.loss_values")["diagnosis"],
+        "layers_not_reversed"
+    );
 }
