@@ -20,6 +20,7 @@
 #   batch        `grade batch` as shipped (--jobs = cores, one submission per core)
 #   batch 1x2    `grade batch --jobs-per-submission 2`: one submission at a time, parallel inside
 #   batch -j4    `grade batch --jobs 4`: twice as many submissions at once as cores
+#   batch alone  `grade batch --no-bundle`: each submission compiled alone
 #
 # Other work on the machine skews wall-clock times, so before each measurement the script waits
 # (up to QUIET_WAIT seconds, default 600) until the CPUs are idle, and after it prints how many
@@ -82,7 +83,7 @@ echo "cores: $(nproc); ${#sources[@]} distinct sources cycled to 40 submissions;
 if [ -n "${MODES:-}" ]; then
     IFS=',' read -r -a modes <<< "$MODES"
 else
-    modes=(sequential "batch -j1" batch "batch 1x2" "batch -j4")
+    modes=(sequential "batch -j1" batch "batch 1x2" "batch -j4" "batch alone")
 fi
 declare -A times
 for run in $(seq 1 "$runs"); do
@@ -95,6 +96,7 @@ for run in $(seq 1 "$runs"); do
             batch) script='"$0" batch "$2" "$1/subs" > /dev/null 2>&1' ;;
             "batch 1x2") script='"$0" batch "$2" "$1/subs" --jobs-per-submission 2 > /dev/null 2>&1' ;;
             "batch -j4") script='"$0" batch "$2" "$1/subs" --jobs 4 > /dev/null 2>&1' ;;
+            "batch alone") script='"$0" batch "$2" "$1/subs" --no-bundle > /dev/null 2>&1' ;;
             *) echo "unknown mode $mode" >&2; exit 2 ;;
         esac
         wait_for_quiet
@@ -105,7 +107,7 @@ for run in $(seq 1 "$runs"); do
         read -r elapsed user sys < "$class/time"
         others=$(echo "($busy_after - $busy_before - $user - $sys) / $elapsed" | bc -l)
         times[$mode]="${times[$mode]:-} $elapsed"
-        printf 'run %d  %-11s %6.1f s   own CPU %6.1f s   others %.2f cores\n' \
+        printf 'run %d  %-12s %6.1f s   own CPU %6.1f s   others %.2f cores\n' \
             "$run" "$mode" "$elapsed" "$(echo "$user + $sys" | bc -l)" "$others"
         rm -rf "$class"
     done
@@ -117,7 +119,7 @@ seq_median=$(echo "${times[sequential]:-}" | median)
 j1_median=$(echo "${times[batch -j1]:-}" | median)
 for mode in "${modes[@]}"; do
     m=$(echo "${times[$mode]}" | median)
-    line=$(printf '%-11s median %6.1f s' "$mode" "$m")
+    line=$(printf '%-12s median %6.1f s' "$mode" "$m")
     if [ -n "$seq_median" ]; then line+=$(printf '   %.2fx vs sequential' "$(echo "$seq_median / $m" | bc -l)"); fi
     if [ -n "$j1_median" ]; then line+=$(printf '   %.2fx vs batch -j1' "$(echo "$j1_median / $m" | bc -l)"); fi
     echo "$line"

@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::spec::{Spec, Variant};
 use quote::ToTokens;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use syn::spanned::Spanned;
 
@@ -82,6 +82,8 @@ pub struct Staged {
     /// one working folder, so rustc's incremental state carries over from one edit to the next.
     pub build: String,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Which of `files` come from the submission, untrusted (the rest are the exercise's own).
+    pub submitted: BTreeSet<String>,
 }
 
 /// The exercise's trusted files, read once per grade.
@@ -130,6 +132,7 @@ impl Kit {
         Ok(Staged {
             build: build.to_string(),
             files,
+            submitted: source.files.keys().cloned().collect(),
         })
     }
 }

@@ -87,23 +87,37 @@ fn batch_reports(out: &Path) -> BTreeMap<String, Value> {
         .collect()
 }
 
-#[test]
-fn a_class_graded_in_bundles_gets_the_reports_each_alone_gets() {
+/// A folder of submissions in a temporary folder, whose `grades` is where a batch writes.
+fn submissions() -> (tempfile::TempDir, PathBuf) {
     let work = tempfile::tempdir().unwrap();
     let subs = work.path().join("submissions");
     std::fs::create_dir(&subs).unwrap();
+    (work, subs)
+}
+
+/// `grade batch` of `subs` with `cache` and `args`; every one of them graded.
+fn run_batch(cache: &Path, subs: &Path, args: &[&str]) {
+    let count = std::fs::read_dir(subs).unwrap().count();
+    grade()
+        .env("GRADE_CACHE_DIR", cache)
+        .arg("batch")
+        .arg(exercise())
+        .arg(subs)
+        .args(args)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains(format!(
+            "graded {count} of {count} submissions"
+        )));
+}
+
+#[test]
+fn a_class_graded_in_bundles_gets_the_reports_each_alone_gets() {
+    let (work, subs) = submissions();
     class(&subs);
 
     let batch_cache = fresh_cache(&work.path().join("batch-cache"));
-    grade()
-        .env("GRADE_CACHE_DIR", &batch_cache)
-        .arg("batch")
-        .arg(exercise())
-        .arg(&subs)
-        .args(["--jobs", "1"])
-        .assert()
-        .code(0)
-        .stdout(predicates::str::contains("graded 10 of 10 submissions"));
+    run_batch(&batch_cache, &subs, &["--jobs", "1"]);
     let batch = batch_reports(&work.path().join("grades"));
     assert_eq!(batch.len(), 10);
 
@@ -167,9 +181,7 @@ fn build_records(cache: &Path) -> Vec<Value> {
 
 #[test]
 fn no_bundle_compiles_each_submission_alone() {
-    let work = tempfile::tempdir().unwrap();
-    let subs = work.path().join("submissions");
-    std::fs::create_dir(&subs).unwrap();
+    let (work, subs) = submissions();
     std::fs::copy(reference(), subs.join("ada.rs")).unwrap();
     std::fs::copy(
         root().join("solutions/backprop/mistakes/layers_not_reversed.rs"),
@@ -177,15 +189,7 @@ fn no_bundle_compiles_each_submission_alone() {
     )
     .unwrap();
     let cache = fresh_cache(&work.path().join("cache"));
-    grade()
-        .env("GRADE_CACHE_DIR", &cache)
-        .arg("batch")
-        .arg(exercise())
-        .arg(&subs)
-        .arg("--no-bundle")
-        .assert()
-        .code(0)
-        .stdout(predicates::str::contains("graded 2 of 2 submissions"));
+    run_batch(&cache, &subs, &["--no-bundle"]);
     let records = build_records(&cache);
     assert_eq!(records.len(), 4, "two builds each: {records:?}");
     assert!(records.iter().all(|r| r["unit"].is_null()), "{records:?}");
