@@ -524,6 +524,19 @@ const RUSTC_FLAGS: &[&str] = &[
     "never",
 ];
 
+/// The variables a compile keeps: where to find the linker and temporary space, the locale of
+/// its messages, and where a toolchain installed outside the system's paths finds its libraries.
+const COMPILER_ENV: &[&str] = &[
+    "PATH",
+    "HOME",
+    "TMPDIR",
+    "LANG",
+    "LC_ALL",
+    "LD_LIBRARY_PATH",
+    "RUSTUP_HOME",
+    "RUSTUP_TOOLCHAIN",
+];
+
 impl Compiler {
     /// Compiles `staged`, or returns the cached result of an identical compile.
     pub fn compile(&self, staged: &Staged) -> Result<Built> {
@@ -569,7 +582,7 @@ impl Compiler {
     /// The cache key of a compile of `staged`: everything that decides what rustc makes of it.
     pub(crate) fn key(&self, staged: &Staged) -> String {
         // A bundled build records under the same key as alone: bundling must never change a result.
-        let mut key = Key::new("build-v2");
+        let mut key = Key::new("build-v3");
         key.add(self.toolchain.version.as_bytes())
             .add(self.deps.fingerprint.as_bytes());
         for flag in RUSTC_FLAGS {
@@ -639,12 +652,18 @@ impl Compiler {
         args.push(format!("incremental={}", workspace.incremental().display()));
         args.extend(extra.iter().cloned());
         args.extend(["-o".into(), "probe".into(), root.into()]);
+        // A submission reads the compiler's environment with `env!`: it gets only what rustc and
+        // its linker need, never the grader's own variables (`GRADE_SEED`, a CI's secrets).
+        let env = COMPILER_ENV
+            .iter()
+            .filter_map(|name| Some((name.to_string(), std::env::var(name).ok()?)))
+            .collect();
         let job = Job {
             program: self.toolchain.rustc.clone(),
             args,
             cwd: workspace.crate_dir(),
-            env: Vec::new(),
-            clear_env: false,
+            env,
+            clear_env: true,
             channel: false,
             isolate: false,
             limits: Limits {

@@ -57,10 +57,6 @@ const WHOLE_BINARY: &[&str] = &[
 /// Identifiers of what tells a module where it is in its crate, which is not where it is alone.
 const SEES_ITS_PATH: &[&str] = &["module_path", "type_name", "type_name_of_val"];
 
-/// Identifiers of what reads files at compile time, in a submitted file: the other units' files
-/// are laid out beside it, which a submission compiled alone does not have.
-const READS_FILES: &[&str] = &["include_str", "include_bytes"];
-
 /// Identifiers that let a compile run long: the lint that stops an endless constant evaluation,
 /// and the limits on recursion in macros and types.
 const RUNS_LONG: &[&str] = &[
@@ -162,10 +158,7 @@ impl Unit {
             let mut scan = Scan::default();
             scan.walk(tokens, false);
             let depth = module_depth(path);
-            if scan.alone
-                || scan.nested_crate_path
-                || (scan.reads_files && staged.submitted.contains(path))
-            {
+            if scan.alone || scan.nested_crate_path {
                 return None;
             }
             if depth > 1 && !scan.crate_paths.is_empty() {
@@ -257,8 +250,6 @@ struct Scan {
     nested_crate_path: bool,
     /// Some identifier of [`WHOLE_BINARY`], [`SEES_ITS_PATH`] or [`RUNS_LONG`] appears.
     alone: bool,
-    /// Some identifier of [`READS_FILES`] appears.
-    reads_files: bool,
 }
 
 impl Scan {
@@ -287,9 +278,6 @@ impl Scan {
                         .any(|list| list.contains(&name.as_str()))
                     {
                         self.alone = true;
-                    }
-                    if READS_FILES.contains(&name.as_str()) {
-                        self.reads_files = true;
                     }
                     // `$crate` in a macro is the bundle's root, not the unit's: left as it is, it
                     // fails to resolve, and the unit is compiled alone.
@@ -422,7 +410,6 @@ fn compile_bundle(compiler: &Compiler, units: &[&Unit], capacity: usize) -> Resu
     let staged = Staged {
         build: format!("bundle-{capacity}"),
         files,
-        submitted: BTreeSet::new(),
     };
 
     let key = compiler.key(&staged);
@@ -503,17 +490,11 @@ mod tests {
     use super::*;
 
     fn unit(files: &[(&str, &str)]) -> Option<Unit> {
-        // Every file but the root is the submission's, as in the exercise.
         let staged = Staged {
             build: "main".into(),
             files: files
                 .iter()
                 .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
-                .collect(),
-            submitted: files
-                .iter()
-                .filter(|(p, _)| *p != ROOT)
-                .map(|(p, _)| p.to_string())
                 .collect(),
         };
         Unit::new(0, &staged, "k".into())
@@ -571,16 +552,12 @@ mod tests {
             assert!(unit(&[(ROOT, &source)]).is_none(), "{attribute}");
         }
         assert!(unit(&[(ROOT, "fn main() { core::arch::asm!(\"nop\") }")]).is_none());
+        // The probe reads its data file; submitted files cannot (see `stage::screen`).
         let main = (
             ROOT,
             "const DATA: &str = include_str!(\"../data/train.csv\");\nfn main() {}",
         );
-        assert!(
-            unit(&[main]).is_some(),
-            "the exercise's own files may read files"
-        );
-        let reads = "const S: &str = include_str!(\"../../u1/src/backprop.rs\");";
-        assert!(unit(&[main, ("src/backprop.rs", reads)]).is_none());
+        assert!(unit(&[main]).is_some());
         let named = "fn main() { println!(\"{}\", std::any::type_name::<u8>()) }";
         assert!(unit(&[(ROOT, named)]).is_none());
         let endless = "#[allow(long_running_const_eval)]\nconst X: u8 = loop {};\nfn main() {}";

@@ -277,7 +277,9 @@ impl Grader {
     fn run_scenario(&self, builds: &Builds, scenario: &Scenario, trusted: bool) -> Result<Outcome> {
         let not_built = |reason: String| Ok(Outcome::NotBuilt { reason });
         // When the submission itself does not compile, that is the one reason for every check.
-        if matches!(builds.get("main"), Some(Ok(built)) if !built.ok()) {
+        if matches!(builds.get("main"), Some(Ok(built)) if !built.ok())
+            || matches!(builds.get("main"), Some(Err(_)))
+        {
             return not_built(
                 "the submission does not compile (see the compiler's messages)".into(),
             );
@@ -516,7 +518,7 @@ fn summary(builds: &Builds, source: &Source) -> BuildSummary {
         },
         Some(Err(reason)) => BuildSummary {
             ok: false,
-            diagnostics: reason.clone(),
+            diagnostics: name_files(reason, source),
         },
         None => BuildSummary {
             ok: false,

@@ -1,12 +1,13 @@
 //! The stage stage: turns a submission (or the reference, or a known mistake) into the complete set
 //! of files of a crate to compile: the exercise's pristine given files, its probe as `src/main.rs`,
 //! and the submitted files, with a variant's items spliced in when a build asks for one. A student's
-//! edits to given files never reach this point: only the files `exercise.toml` lists are taken.
+//! edits to given files never reach this point: only the files `exercise.toml` lists are taken, and
+//! none of them may read other files of the machine when compiled (see [`screen`]).
 
 use crate::error::{Error, Result};
 use crate::spec::{Spec, Variant};
 use quote::ToTokens;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use syn::spanned::Spanned;
 
@@ -82,8 +83,6 @@ pub struct Staged {
     /// one working folder, so rustc's incremental state carries over from one edit to the next.
     pub build: String,
     pub files: BTreeMap<String, Vec<u8>>,
-    /// Which of `files` come from the submission, untrusted (the rest are the exercise's own).
-    pub submitted: BTreeSet<String>,
 }
 
 /// The exercise's trusted files, read once per grade.
@@ -117,6 +116,7 @@ impl Kit {
     pub fn stage(&self, source: &Source, build: &str) -> Result<Staged, String> {
         let mut files = self.given.clone();
         for (relative, text) in &source.files {
+            screen(relative, text)?;
             files.insert(relative.clone(), text.clone().into_bytes());
         }
         if let Some((variant, replacements)) = self.variants.get(build) {
@@ -132,9 +132,70 @@ impl Kit {
         Ok(Staged {
             build: build.to_string(),
             files,
-            submitted: source.files.keys().cloned().collect(),
         })
     }
+}
+
+/// Macros that put the contents of any file of the machine into the crate.
+const FILE_MACROS: &[&str] = &["include", "include_str", "include_bytes"];
+
+/// Refuses a submitted file that would read other files of the machine that compiles it, which in
+/// CI holds the trusted exercise folder and its reference solution at a path a student can guess
+/// (`#[path = ".../solutions/backprop.rs"] mod answer;` would compile the reference as the
+/// student's own). The refusal is worded and placed as rustc words and places an error, so that
+/// the report shows it like any compile error. A file that does not lex is left to rustc.
+pub fn screen(relative: &str, text: &str) -> Result<(), String> {
+    let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() else {
+        return Ok(());
+    };
+    match find_file_reader(tokens, false) {
+        None => Ok(()),
+        Some((what, at)) => Err(format!(
+            "error: `{what}` reads files of the grading machine; a submission may not use it\n \
+             --> {relative}:{}:{}",
+            at.line,
+            at.column + 1
+        )),
+    }
+}
+
+/// The first file-reading macro call or `path` attribute in `tokens` (`in_attribute`: inside
+/// `#[...]`, where `cfg_attr` may hide one), and where it starts.
+fn find_file_reader(
+    tokens: proc_macro2::TokenStream,
+    in_attribute: bool,
+) -> Option<(String, proc_macro2::LineColumn)> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let punct =
+        |i: usize, c: char| matches!(tokens.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                let start = ident.span().start();
+                if FILE_MACROS.contains(&name.as_str()) && punct(i + 1, '!') {
+                    return Some((format!("{name}!"), start));
+                }
+                if in_attribute && (name == "path" && punct(i + 1, '=')) {
+                    return Some(("#[path]".into(), start));
+                }
+                if in_attribute && name == "debugger_visualizer" {
+                    return Some(("#[debugger_visualizer]".into(), start));
+                }
+            }
+            TokenTree::Group(group) => {
+                let attribute = group.delimiter() == Delimiter::Bracket
+                    && i > 0
+                    && (punct(i - 1, '#') || (punct(i - 1, '!') && i > 1 && punct(i - 2, '#')));
+                if let Some(found) = find_file_reader(group.stream(), in_attribute || attribute) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Replaces each `Type::method` of `source` by the same method from `replacements`, keeping every
@@ -264,6 +325,38 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn a_submission_may_not_read_files_however_it_hides_it() {
+        for (text, what) in [
+            ("#[path = \"/x.rs\"] mod m;", "#[path]"),
+            ("#[cfg_attr(all(), path = \"/x.rs\")] mod m;", "#[path]"),
+            (
+                "fn f() { let s = include_str!(\"/etc/passwd\"); }",
+                "include_str!",
+            ),
+            (
+                "macro_rules! m { () => { include_bytes!(\"/x\") } }",
+                "include_bytes!",
+            ),
+            ("mod m { include!(\"/x.rs\"); }", "include!"),
+            (
+                "#[debugger_visualizer(natvis_file = \"x\")] mod m {}",
+                "#[debugger_visualizer]",
+            ),
+        ] {
+            let error = screen("src/backprop.rs", text).unwrap_err();
+            assert!(error.contains(&format!("`{what}`")), "{text}: {error}");
+            assert!(error.contains(" --> src/backprop.rs:1:"), "{text}: {error}");
+        }
+        for fine in [
+            "fn include() {} fn f() { include(); let path = 1; let x = path; }",
+            "use std::path::Path; #[doc = \"include_str!(x)\"] fn f() {}",
+            "fn f() { \"unterminated }",
+        ] {
+            assert_eq!(screen("src/backprop.rs", fine), Ok(()), "{fine}");
+        }
     }
 
     #[test]

@@ -382,6 +382,40 @@ fn a_hidden_seed_is_not_written_into_the_reports_students_read() {
     }
 }
 
+#[test]
+fn a_hidden_seed_in_the_environment_is_out_of_reach_of_the_submissions_compile() {
+    // The reference, but its `backward` tells whatever the compiler's environment says.
+    let reference = std::fs::read_to_string(reference()).unwrap();
+    let marker =
+        "pub fn backward(&mut self, da: &Array2<f64>, learning_rate: f64) -> Array2<f64> {";
+    assert!(
+        reference.contains(marker),
+        "the reference's backward is where this test expects it"
+    );
+    let spy = reference.replacen(
+        marker,
+        &format!(
+            "{marker}\n        if let Some(seed) = option_env!(\"GRADE_SEED\") {{ panic!(\"the seed is {{seed}}\") }}"
+        ),
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let submission = dir.path().join("backprop.rs");
+    std::fs::write(&submission, spy).unwrap();
+    let output = grade()
+        .arg(exercise())
+        .arg("--submission")
+        .arg(&submission)
+        .args(["--format", "json"])
+        .env("GRADE_SEED", SECRET_SEED)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(!text.contains("the seed is"), "{text}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["score"].as_u64(), Some(100), "{report:#}");
+}
+
 /// A student's repository that tries to cheat: an edited exercise.toml that takes the given files
 /// from the student and gives every check away, and a model.rs that is not even Rust.
 fn cheating_student_repo(backprop: &Path) -> tempfile::TempDir {

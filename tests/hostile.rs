@@ -592,3 +592,47 @@ fn a_loss_line_as_long_as_the_output_cap_is_quoted_short() {
     assert_checks(&graded, &passing, "pass", "");
     assert_short_messages(&graded, &["fit.prints_loss"]);
 }
+
+/// Submissions that reach for the grader's own files at compile time: in CI the trusted exercise
+/// folder, with the reference solution, is on the same disk at a path a student can guess.
+fn reaching_for(solution: &Path) -> Vec<(&'static str, String)> {
+    let path = solution.display();
+    let reference = std::fs::read_to_string(solution).unwrap();
+    vec![
+        ("#[path]", format!("#[path = \"{path}\"]\nmod reference;\n")),
+        ("include!", format!("include!(\"{path}\");\n")),
+        (
+            "include_str!",
+            format!("{reference}\nconst STOLEN: &str = include_str!(\"{path}\");\n"),
+        ),
+        (
+            "include_bytes!",
+            format!("{reference}\nconst STOLEN: &[u8] = include_bytes!(\"{path}\");\n"),
+        ),
+    ]
+}
+
+#[test]
+fn a_submission_cannot_compile_or_read_files_of_the_grading_machine() {
+    let work = tempfile::tempdir().unwrap();
+    for (how, text) in reaching_for(&reference()) {
+        let submission = work.path().join("backprop.rs");
+        std::fs::write(&submission, &text).unwrap();
+        let (code, report) = grade_json(&exercise(), &submission);
+        assert_eq!(
+            (code, report["score"].as_u64()),
+            (1, Some(0)),
+            "{how}: {report:#}"
+        );
+        assert_eq!(report["build"]["ok"], false, "{how}");
+        let diagnostics = report["build"]["diagnostics"].as_str().unwrap();
+        assert!(
+            diagnostics.contains(how) && diagnostics.contains("files of the grading machine"),
+            "{how}: {diagnostics}"
+        );
+        assert!(
+            diagnostics.contains(&format!("--> {}:", submission.display())),
+            "{how}: where it is, named as the student gave the file: {diagnostics}"
+        );
+    }
+}
