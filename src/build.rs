@@ -666,6 +666,7 @@ impl Compiler {
             clear_env: true,
             channel: false,
             isolate: false,
+            hide: Vec::new(),
             limits: Limits {
                 wall: timeout,
                 grace: Duration::from_millis(500),

@@ -82,6 +82,7 @@ impl Grader {
             memory_mib: spec.limits.memory_mib,
             cpu_seconds: spec.limits.cpu_seconds,
             output_kib: spec.limits.output_kib,
+            hide: hidden(&spec, &cache),
         };
         Ok(Grader {
             spec,
@@ -507,6 +508,24 @@ impl Grader {
             mistakes: known_mistakes,
         })
     }
+}
+
+/// What a probe run must not see: the trusted exercise folder (its `expected.json`), the folders of
+/// the reference and the known mistakes, and the cache's builds (the reference's binaries), working
+/// folders (other submissions' sources) and observations. A submission could read any of them to
+/// copy the answer; in CI they lie on the runner's disk at paths a student can guess.
+fn hidden(spec: &Spec, cache: &Cache) -> Vec<PathBuf> {
+    let mut folders = vec![spec.dir.clone()];
+    for file in [&spec.reference, &spec.mistakes].into_iter().flatten() {
+        folders.extend(file.parent().map(Path::to_path_buf));
+    }
+    for name in ["builds", "work", "outcomes"] {
+        folders.push(cache.root.join(name));
+    }
+    folders
+        .into_iter()
+        .map(|f| std::path::absolute(&f).unwrap_or(f))
+        .collect()
 }
 
 /// How the submission's own build went, for the report.

@@ -92,12 +92,15 @@ impl Outcome {
     }
 }
 
-/// How probe runs are bounded.
+/// How probe runs are bounded, and what they must not see.
 #[derive(Debug, Clone)]
 pub struct RunLimits {
     pub memory_mib: u64,
     pub cpu_seconds: u64,
     pub output_kib: u64,
+    /// Folders hidden from the run (see [`sandbox::Job::hide`]): what a submission could read to
+    /// cheat or to copy, the reference's source, observations and binaries, other builds' sources.
+    pub hide: Vec<std::path::PathBuf>,
 }
 
 /// Runs `binary`, built from a submission, on `scenario` with `seed`; `unit` is the build to run
@@ -143,6 +146,7 @@ fn probe(
         clear_env: true,
         channel: true,
         isolate: true,
+        hide: limits.hide.clone(),
         limits: Limits {
             wall: scenario.timeout,
             grace: Duration::from_millis(300),
@@ -175,7 +179,13 @@ pub fn run_cached(
     let mut key = Key::new("outcome-v1");
     key.add(build_key.as_bytes());
     // Under other limits the same build may behave otherwise (a lower memory limit can kill it).
-    key.add(format!("{limits:?} {:?}", scenario.timeout).as_bytes());
+    key.add(
+        format!(
+            "{} {} {} {:?}",
+            limits.memory_mib, limits.cpu_seconds, limits.output_kib, scenario.timeout
+        )
+        .as_bytes(),
+    );
     for arg in scenario.argv(seed) {
         key.add(arg.as_bytes());
     }
@@ -433,6 +443,7 @@ mod tests {
             memory_mib: 64,
             cpu_seconds: 1,
             output_kib: 1,
+            hide: Vec::new(),
         };
         interpret(&finished, &scenario, &limits, trusted)
     }

@@ -81,6 +81,10 @@ pub struct Job {
     pub channel: bool,
     /// Shut the child in (namespaces, read-only file systems, `nobody`), as far as the system allows.
     pub isolate: bool,
+    /// Folders the child must not see, when it is shut in: each is covered by an empty read-only
+    /// tmpfs (the grader's cache, the trusted exercise and its solutions). The program may lie in
+    /// one of them: it is exec'd through a descriptor opened before.
+    pub hide: Vec<PathBuf>,
     /// Bounds.
     pub limits: Limits,
 }
@@ -183,7 +187,8 @@ pub fn run(job: &Job) -> io::Result<Finished> {
     };
     // As `nobody` the probe may be unable to reach its own binary (the cache is often under root's
     // 0700 home): it is exec'd through a descriptor that grade opened.
-    let binary = if level.nobody() && Path::new("/proc/self/fd").is_dir() {
+    let hiding = matches!(level, Level::Namespaces { .. }) && !job.hide.is_empty();
+    let binary = if (level.nobody() || hiding) && Path::new("/proc/self/fd").is_dir() {
         Some(rustix::fs::open(
             &job.program,
             rustix::fs::OFlags::PATH | rustix::fs::OFlags::CLOEXEC,
@@ -226,12 +231,18 @@ pub fn run(job: &Job) -> io::Result<Finished> {
             Some(Gid::from_raw(NOBODY)),
         )?;
     }
-    let plan = Plan::new(
+    let mut plan = Plan::new(
         level,
         &job.cwd,
         Some(&job.limits),
         channel.as_ref().map(|(_, write)| write.as_raw_fd()),
     )?;
+    // A folder that holds the scratch folder stays: the run needs its working directory.
+    for folder in &job.hide {
+        if folder.is_dir() && !job.cwd.starts_with(folder) {
+            plan.hide.push(CString::new(folder.as_os_str().as_bytes())?);
+        }
+    }
     // SAFETY: the closure runs in the forked child before exec. `enter` only makes system calls
     // (async-signal-safe) and allocates nothing; the intermediate processes it forks return into
     // std only with an error, which std reports on its pipe before it _exits.
@@ -513,6 +524,8 @@ struct Plan {
     limits: Vec<(Resource, u64, u64)>,
     /// The observation channel, to be kept across exec.
     channel: Option<RawFd>,
+    /// Folders to cover with an empty read-only tmpfs.
+    hide: Vec<CString>,
 }
 
 impl Plan {
@@ -562,6 +575,7 @@ impl Plan {
             gid_map: format!("{gid} {gid} 1\n").into_bytes(),
             limits: rlimits,
             channel,
+            hide: Vec::new(),
         })
     }
 }
@@ -579,6 +593,7 @@ enum Step {
     ReadOnly,
     Scratch,
     Tmp,
+    Hide,
     Chdir,
     Groups,
     Gid,
@@ -590,7 +605,7 @@ enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 18] = [
+    const ALL: [Step; 19] = [
         Step::Plan,
         Step::DeathSignal,
         Step::Unshare,
@@ -601,6 +616,7 @@ impl Step {
         Step::ReadOnly,
         Step::Scratch,
         Step::Tmp,
+        Step::Hide,
         Step::Chdir,
         Step::Groups,
         Step::Gid,
@@ -623,6 +639,7 @@ impl Step {
             Step::ReadOnly => "remounting the file systems read-only",
             Step::Scratch => "mounting a tmpfs on the scratch folder",
             Step::Tmp => "mounting a tmpfs on /tmp",
+            Step::Hide => "covering a hidden folder with an empty tmpfs",
             Step::Chdir => "entering the scratch folder",
             Step::Groups | Step::Gid | Step::Uid => "becoming the user nobody",
             Step::Limits => "setting rlimits",
@@ -807,6 +824,24 @@ fn mount_file_systems(plan: &Plan) -> Result<u8, Failure> {
             Err(errno) => {
                 return Err(Failure {
                     step: Step::Tmp,
+                    errno,
+                })
+            }
+        }
+    }
+    for folder in &plan.hide {
+        match rustix::mount::mount(
+            c"tmpfs",
+            folder.as_c_str(),
+            c"tmpfs",
+            private | MountFlags::RDONLY | MountFlags::NOEXEC,
+            Some(c"size=4k,nr_inodes=1,mode=0555"),
+        ) {
+            // Gone since it was planned: nothing to hide.
+            Ok(()) | Err(Errno::NOENT) => {}
+            Err(errno) => {
+                return Err(Failure {
+                    step: Step::Hide,
                     errno,
                 })
             }
@@ -1074,6 +1109,7 @@ mod tests {
             clear_env: true,
             channel: true,
             isolate: true,
+            hide: Vec::new(),
             limits: Limits {
                 wall,
                 grace: Duration::from_millis(300),

@@ -150,6 +150,7 @@ fn isolated(case: &str) -> bool {
             clear_env: true,
             channel: false,
             isolate: true,
+            hide: Vec::new(),
             limits,
         };
         grade::sandbox::run(&job).expect("/bin/true runs");
@@ -635,4 +636,40 @@ fn a_submission_cannot_compile_or_read_files_of_the_grading_machine() {
             "{how}: where it is, named as the student gave the file: {diagnostics}"
         );
     }
+}
+
+#[test]
+fn a_probe_run_sees_neither_the_solutions_nor_the_graders_cache() {
+    // The reference, but its `backward` first looks around the machine for the grader's files.
+    let reference_path = reference();
+    let text = std::fs::read_to_string(&reference_path).unwrap();
+    let marker =
+        "pub fn backward(&mut self, da: &Array2<f64>, learning_rate: f64) -> Array2<f64> {";
+    let look = format!(
+        "{marker}\n        for place in [{:?}, {:?}, {:?}] {{ \
+         if let Ok(found) = std::fs::read_to_string(place) {{ panic!(\"read {{place}}: {{}}\", found.lines().next().unwrap_or(\"\")) }} \
+         if let Ok(entries) = std::fs::read_dir(place) {{ if entries.count() > 0 {{ panic!(\"listed {{place}}\") }} }} }}",
+        reference_path.display(),
+        cache().join("work").display(),
+        exercise().join("expected.json").display(),
+    );
+    let spy = text.replacen(marker, &look, 1);
+    assert_ne!(
+        spy, text,
+        "the reference's backward is where this test expects it"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let submission = dir.path().join("backprop.rs");
+    std::fs::write(&submission, spy).unwrap();
+    let (code, report) = grade_json(&exercise(), &submission);
+    let shown = report.to_string();
+    assert!(
+        !shown.contains("read ") && !shown.contains("listed "),
+        "{report:#}"
+    );
+    assert_eq!(
+        (code, report["score"].as_u64()),
+        (0, Some(100)),
+        "{report:#}"
+    );
 }
