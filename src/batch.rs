@@ -96,8 +96,6 @@ pub fn run(request: BatchRequest) -> Result<u8> {
         grader
     };
 
-    bar.reset_elapsed();
-    bar.set_message(format!("{at_once} at once"));
     let done = AtomicUsize::new(0);
     let builds_each = grader.spec.build_ids().len().max(1);
     let chunk = if request.bundle {
@@ -105,6 +103,12 @@ pub fn run(request: BatchRequest) -> Result<u8> {
     } else {
         1
     };
+    bar.reset_elapsed();
+    bar.set_message(if chunk > 1 {
+        format!("{chunk} submissions per bundle, {at_once} bundles at once")
+    } else {
+        format!("{at_once} at once")
+    });
     let chunks: Vec<&[Entry]> = entries.chunks(chunk).collect();
     let graded: Vec<Graded> = crate::parallel::map(&chunks, at_once, |chunk_entries| {
         let graded = if request.bundle {
