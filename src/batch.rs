@@ -114,13 +114,7 @@ pub fn run(request: BatchRequest) -> Result<u8> {
         let graded = if request.bundle {
             grade_chunk(&grader, chunk_entries, chunk * builds_each)
         } else {
-            chunk_entries
-                .iter()
-                .map(|entry| Graded {
-                    entry: entry.clone(),
-                    result: grade_one(&grader, entry),
-                })
-                .collect()
+            grade_each(&grader, chunk_entries)
         };
         for g in &graded {
             let line = match &g.result {
@@ -188,13 +182,7 @@ fn grade_chunk(grader: &Grader, chunk: &[Entry], bundle_units: usize) -> Vec<Gra
         grader.grade_many(&sources, bundle_units)
     }));
     let Ok(Ok(reports)) = together else {
-        return chunk
-            .iter()
-            .map(|entry| Graded {
-                entry: entry.clone(),
-                result: grade_one(grader, entry),
-            })
-            .collect();
+        return grade_each(grader, chunk);
     };
     let mut reports = reports.into_iter();
     chunk
@@ -214,6 +202,17 @@ fn grade_chunk(grader: &Grader, chunk: &[Entry], bundle_units: usize) -> Vec<Gra
                 entry: entry.clone(),
                 result,
             }
+        })
+        .collect()
+}
+
+/// Grades entries one by one, each compiled alone.
+fn grade_each(grader: &Grader, entries: &[Entry]) -> Vec<Graded> {
+    entries
+        .iter()
+        .map(|entry| Graded {
+            entry: entry.clone(),
+            result: grade_one(grader, entry),
         })
         .collect()
 }

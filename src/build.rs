@@ -3,7 +3,7 @@
 //! prebuilt libraries: no cargo lock, no dependency rebuilt because a path or flag changed. Each
 //! compile is cached by the hash of its inputs, failures included, with rustc's own diagnostics.
 
-use crate::cache::{write_atomic, Cache, Key};
+use crate::cache::{write_atomic, Cache, Key, BUILDS};
 use crate::error::{Error, Result};
 use crate::sandbox::{self, Exit, Job, Limits};
 use crate::stage::Staged;
@@ -186,7 +186,7 @@ pub fn prepare_deps(
         .add(edition.as_bytes())
         .add(optimized.as_bytes());
     let project = key.finish();
-    let dir = cache.dir(&["deps", &project])?;
+    let dir = cache.dir(&[crate::cache::DEPS, &project])?;
     let record = dir.join("deps.json");
     if let Ok(text) = std::fs::read_to_string(&record) {
         if let Ok(deps) = serde_json::from_str::<Deps>(&text) {
@@ -399,7 +399,7 @@ pub(crate) struct Workspace {
 
 impl Workspace {
     pub(crate) fn claim(cache: &Cache, deps: &str, build: &str) -> Result<Workspace> {
-        let base = cache.dir(&["work", deps, build])?;
+        let base = cache.dir(&[crate::cache::WORK, deps, build])?;
         for slot in 0.. {
             let dir = base.join(slot.to_string());
             std::fs::create_dir_all(&dir)
@@ -546,7 +546,7 @@ impl Compiler {
         }
         let workspace = Workspace::claim(&self.cache, &self.deps.fingerprint, &staged.build)?;
         workspace.lay_out(staged)?;
-        let finished = self.rustc(&workspace, "src/main.rs", &[], self.timeout)?;
+        let finished = self.rustc(&workspace, crate::stage::ROOT, &[], self.timeout)?;
         let mut diagnostics = finished.stderr.text();
         let built = match finished.exit {
             Exit::Code(0) => Built {
@@ -614,13 +614,13 @@ impl Compiler {
     }
 
     fn record_path(&self, key: &str) -> PathBuf {
-        self.cache.root.join("builds").join(key).join("build.json")
+        self.cache.root.join(BUILDS).join(key).join("build.json")
     }
 
     /// Moves the binary rustc just made in `workspace` to the cache, under `key`.
     pub(crate) fn keep_binary(&self, workspace: &Workspace, key: &str) -> Result<PathBuf> {
         let binary = workspace.crate_dir().join("probe");
-        let dir = self.cache.root.join("builds").join(key);
+        let dir = self.cache.root.join(BUILDS).join(key);
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
         let target = dir.join("probe");

@@ -19,7 +19,7 @@
 use crate::build::{Built, Compiler, Workspace};
 use crate::error::Result;
 use crate::sandbox::Exit;
-use crate::stage::{byte_offset, Staged};
+use crate::stage::{byte_offset, Staged, ROOT};
 use proc_macro2::{TokenStream, TokenTree};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -158,7 +158,7 @@ impl Unit {
             let mut scan = Scan::default();
             scan.walk(tokens, false);
             let depth = module_depth(path);
-            if scan.alone || scan.nested_crate_path {
+            if scan.alone {
                 return None;
             }
             if depth > 1 && !scan.crate_paths.is_empty() {
@@ -212,8 +212,6 @@ impl Unit {
     }
 }
 
-/// Every staged build's crate root.
-const ROOT: &str = "src/main.rs";
 /// The bundle's crate root: at the top, so that `u<k>/src/...` is what rustc calls each file.
 const BUNDLE_ROOT: &str = "bundle.rs";
 /// The function each unit's root gets, that runs its `main`.
@@ -245,10 +243,9 @@ struct Scan {
     /// Line and column (in characters) of each `crate` that starts a path (`crate::`, not
     /// `$crate::`) at the file's own module level.
     crate_paths: Vec<(usize, usize)>,
-    /// A `crate::` path inside an inline `mod` or a `macro_rules!`, where the replacement's
-    /// meaning would depend on where it ends up.
-    nested_crate_path: bool,
-    /// Some identifier of [`WHOLE_BINARY`], [`SEES_ITS_PATH`] or [`RUNS_LONG`] appears.
+    /// The file must be compiled alone: some identifier of [`WHOLE_BINARY`], [`SEES_ITS_PATH`] or
+    /// [`RUNS_LONG`] appears, or a `crate::` path inside an inline `mod` or a `macro_rules!`, where
+    /// the replacement's meaning would depend on where it ends up.
     alone: bool,
 }
 
@@ -284,7 +281,7 @@ impl Scan {
                     let dollar = i > 0 && punct(i - 1, '$');
                     if name == "crate" && punct(i + 1, ':') && punct(i + 2, ':') && !dollar {
                         if nested {
-                            self.nested_crate_path = true;
+                            self.alone = true;
                         } else {
                             let start = token.span().start();
                             self.crate_paths.push((start.line, start.column));

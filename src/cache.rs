@@ -7,6 +7,15 @@ use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
+/// The cache's folders: the dependencies built by cargo, each build's working folder (its sources
+/// and rustc's incremental state), the builds' records and binaries, the trusted builds'
+/// observations, and temporary folders (probe runs' scratch space among them).
+pub const DEPS: &str = "deps";
+pub const WORK: &str = "work";
+pub const BUILDS: &str = "builds";
+pub const OUTCOMES: &str = "outcomes";
+const TMP: &str = "tmp";
+
 /// The cache root.
 #[derive(Debug, Clone)]
 pub struct Cache {
@@ -43,11 +52,21 @@ impl Cache {
 
     /// A fresh temporary folder inside the cache (same file system, so renames out of it are atomic).
     pub fn scratch(&self, prefix: &str) -> Result<tempfile::TempDir> {
-        let tmp = self.dir(&["tmp"])?;
+        let tmp = self.dir(&[TMP])?;
         tempfile::Builder::new()
             .prefix(prefix)
             .tempdir_in(&tmp)
             .map_err(|e| Error::io(format!("creating a folder in {}", tmp.display()), e))
+    }
+
+    /// The folders a probe run must not see: other builds' sources and binaries (the reference's
+    /// among them) and the trusted builds' observations. Not the dependencies, which hold nothing
+    /// of anyone's, nor the scratch folders, one of which is the run's own.
+    pub fn private_folders(&self) -> Vec<PathBuf> {
+        [WORK, BUILDS, OUTCOMES]
+            .iter()
+            .map(|name| self.root.join(name))
+            .collect()
     }
 }
 

@@ -254,9 +254,7 @@ impl Grader {
         let mut work: Vec<(usize, &Scenario)> = (0..builds.len())
             .flat_map(|b| self.spec.scenarios.iter().map(move |s| (b, s)))
             .collect();
-        // The longest runs first (their bound says which), so that they do not start last and
-        // leave a core idle at the end; a hanging run's timeout overlaps the others'.
-        work.sort_by_key(|(_, s)| std::cmp::Reverse(s.timeout));
+        longest_first(&mut work, |(_, s)| s);
         let results = parallel::map(&work, self.jobs, |&(b, scenario)| {
             self.run_scenario(&builds[b], scenario, trusted)
         });
@@ -278,9 +276,10 @@ impl Grader {
     fn run_scenario(&self, builds: &Builds, scenario: &Scenario, trusted: bool) -> Result<Outcome> {
         let not_built = |reason: String| Ok(Outcome::NotBuilt { reason });
         // When the submission itself does not compile, that is the one reason for every check.
-        if matches!(builds.get("main"), Some(Ok(built)) if !built.ok())
-            || matches!(builds.get("main"), Some(Err(_)))
-        {
+        if matches!(
+            builds.get("main"),
+            Some(Err(_) | Ok(Built { binary: None, .. }))
+        ) {
             return not_built(
                 "the submission does not compile (see the compiler's messages)".into(),
             );
@@ -320,7 +319,7 @@ impl Grader {
                 .iter()
                 .filter(|s| s.build == build)
                 .collect();
-            scenarios.sort_by_key(|s| std::cmp::Reverse(s.timeout));
+            longest_first(&mut scenarios, |s| s);
             let results = parallel::map(&scenarios, self.jobs, |s| {
                 self.run_scenario(builds, s, false)
             });
@@ -511,21 +510,24 @@ impl Grader {
 }
 
 /// What a probe run must not see: the trusted exercise folder (its `expected.json`), the folders of
-/// the reference and the known mistakes, and the cache's builds (the reference's binaries), working
-/// folders (other submissions' sources) and observations. A submission could read any of them to
-/// copy the answer; in CI they lie on the runner's disk at paths a student can guess.
+/// the reference and the known mistakes, and the cache's private folders. A submission could read
+/// any of them to copy the answer; in CI they lie on the runner's disk at paths a student can guess.
 fn hidden(spec: &Spec, cache: &Cache) -> Vec<PathBuf> {
     let mut folders = vec![spec.dir.clone()];
     for file in [&spec.reference, &spec.mistakes].into_iter().flatten() {
         folders.extend(file.parent().map(Path::to_path_buf));
     }
-    for name in ["builds", "work", "outcomes"] {
-        folders.push(cache.root.join(name));
-    }
+    folders.extend(cache.private_folders());
     folders
         .into_iter()
         .map(|f| std::path::absolute(&f).unwrap_or(f))
         .collect()
+}
+
+/// Orders runs the longest first (their bound says which), so that they do not start last and
+/// leave a core idle at the end; a hanging run's timeout overlaps the others'.
+fn longest_first<T>(runs: &mut [T], scenario: impl Fn(&T) -> &Scenario) {
+    runs.sort_by_key(|run| std::cmp::Reverse(scenario(run).timeout));
 }
 
 /// How the submission's own build went, for the report.

@@ -191,7 +191,7 @@ pub fn run_cached(
     }
     let path = cache
         .root
-        .join("outcomes")
+        .join(crate::cache::OUTCOMES)
         .join(format!("{}.json", key.finish()));
     if let Some(outcome) = std::fs::read(&path)
         .ok()

@@ -76,7 +76,10 @@ impl Source {
     }
 }
 
-/// Everything needed to compile one build: file contents by relative path, `src/main.rs` the root.
+/// The crate root of every staged build: the exercise's probe.
+pub const ROOT: &str = "src/main.rs";
+
+/// Everything needed to compile one build: file contents by relative path, [`ROOT`] the root.
 #[derive(Debug, Clone)]
 pub struct Staged {
     /// The build it is (`main` or a variant's id): successive compiles of the same build reuse
@@ -102,7 +105,7 @@ impl Kit {
         for relative in &spec.given {
             given.insert(relative.clone(), read(relative)?);
         }
-        given.insert("src/main.rs".to_string(), read(&spec.probe)?);
+        given.insert(ROOT.to_string(), read(&spec.probe)?);
         let mut variants = BTreeMap::new();
         for variant in &spec.variants {
             let text = String::from_utf8_lossy(&read(&variant.from)?).into_owned();

@@ -438,43 +438,32 @@ fn cheating_student_repo(backprop: &Path) -> tempfile::TempDir {
 
 #[test]
 fn the_readme_ci_recipe_grades_with_the_trusted_spec_and_a_hidden_seed() {
-    let student = cheating_student_repo(&fixture("wrong/sign_error.rs"));
-    let trusted = exercise();
     // As in the README: run from the student's checkout, the trusted exercise elsewhere.
-    let assert = grade()
-        .current_dir(student.path())
-        .arg(&trusted)
-        .args(["--submission", ".", "--seed", SECRET_SEED])
-        .args([
-            "--format",
-            "junit",
-            "--output",
-            "report.xml",
-            "--min-score",
-            "60",
-        ])
-        .assert()
-        .code(1);
-    assert
+    let recipe = |student: &Path| {
+        grade()
+            .current_dir(student)
+            .arg(exercise())
+            .args(["--submission", ".", "--seed", SECRET_SEED])
+            .args([
+                "--format",
+                "junit",
+                "--output",
+                "report.xml",
+                "--min-score",
+                "60",
+            ])
+            .assert()
+    };
+    let student = cheating_student_repo(&fixture("wrong/sign_error.rs"));
+    recipe(student.path())
+        .code(1)
         .stdout(predicate::str::contains("score 40/100"))
         .stdout(predicate::str::contains("✗ backward.update"));
     let junit = parse_junit(&std::fs::read_to_string(student.path().join("report.xml")).unwrap());
     assert_eq!(junit.failures.len(), 5, "the trusted tolerances judged it");
 
     let student = cheating_student_repo(&reference());
-    grade()
-        .current_dir(student.path())
-        .arg(&trusted)
-        .args(["--submission", ".", "--seed", SECRET_SEED])
-        .args([
-            "--format",
-            "junit",
-            "--output",
-            "report.xml",
-            "--min-score",
-            "60",
-        ])
-        .assert()
+    recipe(student.path())
         .code(0)
         .stdout(predicate::str::contains("score 100/100"));
 }

@@ -22,12 +22,17 @@ fn broken(edit: impl FnOnce(&str) -> String) -> tempfile::TempDir {
 /// The 1-based line of the first line of the copy's exercise.toml that contains `text`, searching
 /// back from there to the first line that starts with `header` when one is given.
 fn line_of(copy: &Path, text: &str, header: Option<&str>) -> usize {
+    nth_line_of(copy, text, 0, header)
+}
+
+/// [`line_of`] the `nth` (from 0) line that contains `text`.
+fn nth_line_of(copy: &Path, text: &str, nth: usize, header: Option<&str>) -> usize {
     let spec = std::fs::read_to_string(copy.join("backprop/exercise.toml")).unwrap();
     let lines: Vec<&str> = spec.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.contains(text))
-        .unwrap_or_else(|| panic!("no `{text}`"));
+    let at = (0..lines.len())
+        .filter(|&i| lines[i].contains(text))
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no `{text}` number {nth}"));
     let at = match header {
         Some(header) => (0..=at)
             .rev()
@@ -95,34 +100,24 @@ fn an_unknown_check_rule_is_located() {
 fn a_duplicate_check_id_is_located_at_its_check() {
     let copy = broken(|t| t.replacen(r#"id = "fit.weights""#, r#"id = "fit.loss_values""#, 1));
     // The second of the two, at its `[[check]]`.
-    let spec = std::fs::read_to_string(copy.path().join("backprop/exercise.toml")).unwrap();
-    let second = spec
-        .match_indices(r#"id = "fit.loss_values""#)
-        .nth(1)
-        .unwrap()
-        .0;
-    let line = spec[..second].matches('\n').count() + 1;
-    let header = (1..=line)
-        .rev()
-        .find(|&l| spec.lines().nth(l - 1).unwrap().starts_with("[[check]]"))
-        .unwrap();
+    let header = nth_line_of(
+        copy.path(),
+        r#"id = "fit.loss_values""#,
+        1,
+        Some("[[check]]"),
+    );
     assert_spec_error(&copy, header, "duplicate check id `fit.loss_values`");
 }
 
 #[test]
 fn a_duplicate_scenario_id_is_located() {
     let copy = broken(|t| t.replacen(r#"id = "layer-sigmoid-4x3""#, r#"id = "layer-relu-4x3""#, 1));
-    let spec = std::fs::read_to_string(copy.path().join("backprop/exercise.toml")).unwrap();
-    let second = spec
-        .match_indices(r#"id = "layer-relu-4x3""#)
-        .nth(1)
-        .unwrap()
-        .0;
-    let line = spec[..second].matches('\n').count() + 1;
-    let header = (1..=line)
-        .rev()
-        .find(|&l| spec.lines().nth(l - 1).unwrap().starts_with("[[scenario]]"))
-        .unwrap();
+    let header = nth_line_of(
+        copy.path(),
+        r#"id = "layer-relu-4x3""#,
+        1,
+        Some("[[scenario]]"),
+    );
     assert_spec_error(&copy, header, "duplicate scenario id `layer-relu-4x3`");
 }
 
