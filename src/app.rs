@@ -70,20 +70,54 @@ pub fn grade(request: GradeRequest) -> Result<u8> {
     Ok(exit_code_with(&report, request.min_score))
 }
 
-/// `grade validate`: prints the table; exit 0 only when everything holds.
-pub fn validate(exercise: &Path, seed: Option<u64>, common: Common) -> Result<u8> {
+/// `grade validate`: prints the table; exit 0 only when everything holds. With `sweep`, also
+/// grades the reference and every known mistake under each of those seeds and prints that table.
+pub fn validate(
+    exercise: &Path,
+    seed: Option<u64>,
+    sweep: Option<std::ops::RangeInclusive<u64>>,
+    common: Common,
+) -> Result<u8> {
     let verbose = common.verbose;
     let (grader, announcer) = grader(exercise, seed, common)?;
+    if sweep.is_some() && grader.spec.reference.is_none() {
+        announcer.done();
+        return Err(Error::Usage(format!(
+            "{} has no reference solution beside it: --seeds needs solutions/",
+            exercise.display()
+        )));
+    }
     let validation = validate::validate(&grader);
     announcer.done();
     let validation = validation?;
     say_sandbox_notes(verbose);
     print(&report::validation::render(&validation, use_color()));
-    Ok(if validation.passed() {
-        EXIT_PASSED
-    } else {
-        EXIT_FAILED
-    })
+    let mut passed = validation.passed();
+    if let Some(range) = sweep {
+        let seeds: Vec<u64> = range.collect();
+        let started = std::time::Instant::now();
+        let say = |done: usize, seed: u64| {
+            let eta = match done {
+                0 => String::new(),
+                _ => {
+                    let left =
+                        started.elapsed().as_secs_f64() / done as f64 * (seeds.len() - done) as f64;
+                    format!(", about {left:.0} s left")
+                }
+            };
+            announcer.say(Progress::Begin(&format!(
+                "seed sweep: seed {seed} ({} of {}{eta})",
+                done + 1,
+                seeds.len()
+            )));
+        };
+        let result = validate::sweep(&grader, &validation, &seeds, &say);
+        announcer.done();
+        let result = result?;
+        print(&report::validation::render_sweep(&result, use_color()));
+        passed &= result.passed();
+    }
+    Ok(if passed { EXIT_PASSED } else { EXIT_FAILED })
 }
 
 /// `grade bless`: writes `expected.json` from the sources.

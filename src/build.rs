@@ -511,13 +511,16 @@ pub struct Compiler {
 }
 
 /// Flags of every probe build: opt-level 0 keeps the compile short, which dominates a regrade.
+/// Line tables (no other debug information) let a panic inside a library be traced back to the
+/// submission's own line; measured, they cost nothing on an incremental recompile and about
+/// 0.05 s on a compile from scratch.
 // `-A warnings` rather than `--cap-lints allow`: deny-by-default lints such as `long_running_const_eval`
 // must still stop a compile-time infinite loop with a message.
 const RUSTC_FLAGS: &[&str] = &[
     "-C",
     "opt-level=0",
     "-C",
-    "debuginfo=0",
+    "debuginfo=line-tables-only",
     "-A",
     "warnings",
     "--color",

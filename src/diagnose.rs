@@ -3,7 +3,7 @@
 //! reads, the lines it printed, the panic it raised), never its text, so a student's differently
 //! written version of a catalogued mistake is recognised.
 
-use crate::judge::{self, select, Evidence, Status};
+use crate::judge::{self, printed_lines, select, Evidence, Status};
 use crate::known::{Known, KnownMistake, Outcomes};
 use crate::probe::{Outcome, Value};
 use crate::score::Diagnosis;
@@ -28,7 +28,7 @@ pub fn diagnose(
                 .zip(statuses)
                 .map(|(check, status)| {
                     *status != Status::Pass
-                        && fails(check, mistake, known)
+                        && fails(spec, check, mistake, known)
                         && behaves_alike(check, submission, &mistake.outcomes)
                 })
                 .collect()
@@ -53,13 +53,13 @@ pub fn diagnose(
 }
 
 /// Whether the mistake itself fails `check`: a mistake is only ever named where it loses points.
-fn fails(check: &Check, mistake: &KnownMistake, known: &Known) -> bool {
+fn fails(spec: &Spec, check: &Check, mistake: &KnownMistake, known: &Known) -> bool {
     let evidence: Vec<Evidence> = check
         .scenarios
         .iter()
         .filter_map(|id| {
             Some(Evidence {
-                scenario: id,
+                scenario: spec.scenario(id)?,
                 submission: mistake.outcomes.get(id)?,
                 reference: known.reference.get(id),
             })
@@ -95,16 +95,9 @@ fn behaves_alike(check: &Check, submission: &Outcomes, mistake: &Outcomes) -> bo
                             .all(|((n1, v1), (n2, v2))| n1 == n2 && same(v1, v2, rtol, atol))
                 });
                 let printed_alike = match rule {
-                    Expectation::Stdout { template, .. } => {
-                        let prefix = template_prefix(template).trim_start();
-                        let lines = |s: &str| {
-                            s.lines()
-                                .filter(|l| l.trim_start().starts_with(prefix))
-                                .map(str::trim_end)
-                                .map(String::from)
-                                .collect::<Vec<_>>()
-                        };
-                        lines(&pa.stdout) == lines(&pb.stdout)
+                    Expectation::Stdout(rule) => {
+                        let prefix = template_prefix(&rule.template);
+                        printed_lines(&pa.stdout, prefix) == printed_lines(&pb.stdout, prefix)
                     }
                     _ => true,
                 };

@@ -41,7 +41,10 @@ pub struct Grader {
     limits: RunLimits,
     seed: Option<u64>,
     jobs: usize,
-    progress: Box<dyn Fn(Progress) + Sync + Send>,
+    progress: Arc<dyn Fn(Progress) + Sync + Send>,
+    /// Whether trusted builds' outcomes are kept in the cache (not for a sweep over many seeds,
+    /// whose outcomes are each used once).
+    cache_outcomes: bool,
     /// What submissions are compared with, made by the first grade and shared by the rest.
     known: Mutex<Option<Arc<Known>>>,
 }
@@ -83,6 +86,7 @@ impl Grader {
             cpu_seconds: spec.limits.cpu_seconds,
             output_kib: spec.limits.output_kib,
             hide: hidden(&spec, &cache),
+            submission_files: spec.submission.clone(),
         };
         Ok(Grader {
             spec,
@@ -92,9 +96,27 @@ impl Grader {
             limits,
             seed: options.seed,
             jobs: options.jobs.max(1),
-            progress: options.progress,
+            progress: options.progress.into(),
+            cache_outcomes: true,
             known: Mutex::new(None),
         })
+    }
+
+    /// The same grader on scenarios derived from `seed`, telling `progress` of its slow steps,
+    /// and keeping its trusted outcomes out of the cache: for a sweep over many seeds.
+    pub fn reseeded(&self, seed: u64, progress: Arc<dyn Fn(Progress) + Sync + Send>) -> Grader {
+        Grader {
+            spec: self.spec.clone(),
+            kit: self.kit.clone(),
+            compiler: self.compiler.clone(),
+            cache: self.cache.clone(),
+            limits: self.limits.clone(),
+            seed: Some(seed),
+            jobs: self.jobs,
+            progress,
+            cache_outcomes: false,
+            known: Mutex::new(None),
+        }
     }
 
     /// The seed scenario `s` runs with: the shipped one, or one derived from `--seed`.
@@ -173,7 +195,10 @@ impl Grader {
                     .scenarios
                     .iter()
                     .map(|id| Evidence {
-                        scenario: id,
+                        scenario: self
+                            .spec
+                            .scenario(id)
+                            .expect("checks select declared scenarios"),
                         submission: &outcomes[id],
                         reference: known.reference.get(id),
                     })
@@ -292,8 +317,10 @@ impl Grader {
                 ..
             })) => {
                 let (seed, unit) = (self.seed_of(scenario), unit.as_deref());
-                if trusted {
+                if trusted && self.cache_outcomes {
                     probe::run_cached(binary, unit, key, scenario, seed, &self.limits, &self.cache)
+                } else if trusted {
+                    probe::run_trusted(binary, unit, scenario, seed, &self.limits, &self.cache)
                 } else {
                     probe::run(binary, unit, scenario, seed, &self.limits, &self.cache)
                 }

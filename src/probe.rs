@@ -65,7 +65,20 @@ pub enum Outcome {
     /// The submission panicked (e.g. `todo!()`).
     Panicked {
         message: String,
+        /// Where the panic was raised: in the submission, or inside a library it called.
         location: String,
+        /// The places in the submitted files on the way to the panic, innermost first (from the
+        /// probe's backtrace), when the panic was raised elsewhere.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        frames: Vec<String>,
+        /// What the innermost of `frames` called, in the exercise's words (e.g. "the element-wise
+        /// product `*`").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        operation: Option<String>,
+        /// What the probe was doing, in the exercise's words (e.g. the shapes of the arrays the
+        /// submission was given).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        context: Option<String>,
         printed: Printed,
     },
     /// It never reported: it crashed, was killed by a limit, exited early or timed out.
@@ -101,6 +114,9 @@ pub struct RunLimits {
     /// Folders hidden from the run (see [`sandbox::Job::hide`]): what a submission could read to
     /// cheat or to copy, the reference's source, observations and binaries, other builds' sources.
     pub hide: Vec<std::path::PathBuf>,
+    /// The submitted files' paths in the crate, told to the probe (`GRADE_SUBMISSION_FILES`) so
+    /// that it can locate a panic at the submission's own line.
+    pub submission_files: Vec<String>,
 }
 
 /// Runs `binary`, built from a submission, on `scenario` with `seed`; `unit` is the build to run
@@ -115,6 +131,19 @@ pub fn run(
     cache: &Cache,
 ) -> Result<Outcome> {
     probe(binary, unit, scenario, seed, limits, cache, false)
+}
+
+/// Like [`run`], for a trusted build (the reference, a known mistake): a scenario its probe
+/// rejects is the exercise's fault, an error.
+pub fn run_trusted(
+    binary: &Path,
+    unit: Option<&str>,
+    scenario: &Scenario,
+    seed: u64,
+    limits: &RunLimits,
+    cache: &Cache,
+) -> Result<Outcome> {
+    probe(binary, unit, scenario, seed, limits, cache, true)
 }
 
 /// Runs `binary` on `scenario`. A submission runs in the probe's process and can write on its
@@ -134,6 +163,10 @@ fn probe(
         ("HOME".into(), home.clone()),
         ("TMPDIR".into(), home),
         ("RUST_BACKTRACE".into(), "0".into()),
+        (
+            "GRADE_SUBMISSION_FILES".into(),
+            limits.submission_files.join(","),
+        ),
     ];
     if let Some(unit) = unit {
         env.push((crate::bundle::UNIT_ENV.into(), unit.into()));
@@ -176,8 +209,10 @@ pub fn run_cached(
     limits: &RunLimits,
     cache: &Cache,
 ) -> Result<Outcome> {
-    let mut key = Key::new("outcome-v1");
+    // v2: probe runs are told the submitted files and can read their own binary (panic frames).
+    let mut key = Key::new("outcome-v2");
     key.add(build_key.as_bytes());
+    key.add(limits.submission_files.join(",").as_bytes());
     // Under other limits the same build may behave otherwise (a lower memory limit can kill it).
     key.add(
         format!(
@@ -211,6 +246,8 @@ pub fn run_cached(
 /// report must not flood grade's.
 const TEXT_CAP: usize = 2000;
 const NAME_CAP: usize = 200;
+/// Frames kept of a panic's way through the submission.
+const MAX_FRAMES: usize = 8;
 
 fn interpret(
     finished: &Finished,
@@ -265,9 +302,25 @@ fn interpret(
                         cap,
                     )
                 };
+                let optional = |key: &str| Some(text(key, TEXT_CAP)).filter(|t| !t.is_empty());
+                let frames = panic
+                    .get("frames")
+                    .and_then(|f| f.as_array())
+                    .map(|frames| {
+                        frames
+                            .iter()
+                            .filter_map(|f| f.as_str())
+                            .take(MAX_FRAMES)
+                            .map(|f| clip(f, NAME_CAP))
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 return Ok(Outcome::Panicked {
                     message: text("message", TEXT_CAP),
-                    location: text("location", NAME_CAP),
+                    location: without_machine_path(&text("location", NAME_CAP)).to_string(),
+                    frames,
+                    operation: optional("operation"),
+                    context: optional("context"),
                     printed,
                 });
             }
@@ -286,6 +339,19 @@ fn interpret(
             failed("reported something that is not observations".into())
         }
     }
+}
+
+/// A library's source path without the machine's part: `ndarray-0.17.2/src/impl_ops.rs:1:2`
+/// rather than the cargo registry's full path, `core/src/…` rather than `/rustc/<hash>/library/…`.
+/// Observations are compared across machines (`expected.json`): they must not hold a home folder.
+fn without_machine_path(location: &str) -> &str {
+    if let Some((_, rest)) = location.split_once("/registry/src/") {
+        return rest.split_once('/').map_or(rest, |(_, in_crate)| in_crate);
+    }
+    if let Some((_, rest)) = location.split_once("/library/") {
+        return rest;
+    }
+    location
 }
 
 /// `text` cut to at most `cap` bytes (on a character boundary), saying how much was cut.
@@ -444,6 +510,7 @@ mod tests {
             cpu_seconds: 1,
             output_kib: 1,
             hide: Vec::new(),
+            submission_files: Vec::new(),
         };
         interpret(&finished, &scenario, &limits, trusted)
     }
@@ -458,6 +525,22 @@ mod tests {
         assert_eq!(
             reason,
             "the probe rejected scenario `layer-1`: missing parameter `lr`"
+        );
+    }
+
+    #[test]
+    fn library_locations_lose_the_machines_path() {
+        assert_eq!(
+            without_machine_path("/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/ndarray-0.17.2/src/impl_ops.rs:12:5"),
+            "ndarray-0.17.2/src/impl_ops.rs:12:5"
+        );
+        assert_eq!(
+            without_machine_path("/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/slice/index.rs:272:10"),
+            "core/src/slice/index.rs:272:10"
+        );
+        assert_eq!(
+            without_machine_path("src/backprop.rs:3:9"),
+            "src/backprop.rs:3:9"
         );
     }
 

@@ -197,7 +197,17 @@ pub fn run(job: &Job) -> io::Result<Finished> {
     } else {
         None
     };
+    // In its own mount namespace the probe is exec'd from a bind mount of its binary inside the
+    // scratch folder: the binary's own folder may be hidden, and the probe must be able to read
+    // its binary (a panic's backtrace is resolved from the line tables in it).
+    let in_scratch = job.cwd.join(PROGRAM_IN_SCRATCH);
+    let mounted = binary.is_some() && matches!(level, Level::Namespaces { .. });
     let mut command = match &binary {
+        Some(_) if mounted => {
+            let mut command = Command::new(&in_scratch);
+            command.arg0(&job.program);
+            command
+        }
         Some(fd) => {
             let mut command = Command::new(format!("/proc/self/fd/{}", fd.as_raw_fd()));
             command.arg0(&job.program);
@@ -237,6 +247,12 @@ pub fn run(job: &Job) -> io::Result<Finished> {
         Some(&job.limits),
         channel.as_ref().map(|(_, write)| write.as_raw_fd()),
     )?;
+    if let (true, Some(fd)) = (mounted, &binary) {
+        plan.program = Some((
+            CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))?,
+            CString::new(in_scratch.as_os_str().as_bytes())?,
+        ));
+    }
     // A folder that holds the scratch folder stays: the run needs its working directory.
     for folder in &job.hide {
         if folder.is_dir() && !job.cwd.starts_with(folder) {
@@ -374,6 +390,9 @@ const NOBODY: u32 = 65534;
 /// Size of each private tmpfs (the scratch folder, /tmp): their pages are memory, not disk.
 const TMPFS_SIZE: &str = "32m";
 
+/// The name the probe's binary is mounted at in its scratch folder, in a namespace.
+const PROGRAM_IN_SCRATCH: &str = ".probe";
+
 /// How far an isolated child is shut in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Level {
@@ -464,10 +483,27 @@ fn describe(level: Level, refused: Option<Failure>, partial: u8) -> Vec<String> 
 /// Runs the child's side of a run at `level` in a forked copy of grade, stopping where the probe
 /// would be exec'd: whether it gets there, and how well.
 fn rehearse(level: Level, scratch: &Path) -> Result<u8, Failure> {
-    let plan = Plan::new(level, scratch, None, None).map_err(|e| Failure {
+    let plan_failed = |e: io::Error| Failure {
         step: Step::Plan,
         errno: errno_of(&e),
-    })?;
+    };
+    let mut plan = Plan::new(level, scratch, None, None).map_err(plan_failed)?;
+    // grade's own binary stands in for the probe's, mounted as a real run mounts it.
+    let program = rustix::fs::open(
+        c"/proc/self/exe",
+        rustix::fs::OFlags::PATH | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .ok()
+    .filter(|_| matches!(level, Level::Namespaces { .. }));
+    if let Some(fd) = &program {
+        plan.program = Some((
+            CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))
+                .map_err(|e| plan_failed(e.into()))?,
+            CString::new(scratch.join(PROGRAM_IN_SCRATCH).as_os_str().as_bytes())
+                .map_err(|e| plan_failed(e.into()))?,
+        ));
+    }
     let (report_read, report_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
         .map_err(Failure::at(Step::Pipe))?;
     // A fork of multi-threaded grade, as std's spawn is: the child only makes system calls until it
@@ -526,6 +562,9 @@ struct Plan {
     channel: Option<RawFd>,
     /// Folders to cover with an empty read-only tmpfs.
     hide: Vec<CString>,
+    /// The program to bind-mount read-only in the scratch tmpfs, and where: `/proc/self/fd/N` of
+    /// a descriptor opened before the fork, and a path inside the scratch folder.
+    program: Option<(CString, CString)>,
 }
 
 impl Plan {
@@ -576,6 +615,7 @@ impl Plan {
             limits: rlimits,
             channel,
             hide: Vec::new(),
+            program: None,
         })
     }
 }
@@ -594,6 +634,7 @@ enum Step {
     Scratch,
     Tmp,
     Hide,
+    Program,
     Chdir,
     Groups,
     Gid,
@@ -605,7 +646,7 @@ enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 19] = [
+    const ALL: [Step; 20] = [
         Step::Plan,
         Step::DeathSignal,
         Step::Unshare,
@@ -617,6 +658,7 @@ impl Step {
         Step::Scratch,
         Step::Tmp,
         Step::Hide,
+        Step::Program,
         Step::Chdir,
         Step::Groups,
         Step::Gid,
@@ -640,6 +682,7 @@ impl Step {
             Step::Scratch => "mounting a tmpfs on the scratch folder",
             Step::Tmp => "mounting a tmpfs on /tmp",
             Step::Hide => "covering a hidden folder with an empty tmpfs",
+            Step::Program => "mounting the probe's binary in the scratch folder",
             Step::Chdir => "entering the scratch folder",
             Step::Groups | Step::Gid | Step::Uid => "becoming the user nobody",
             Step::Limits => "setting rlimits",
@@ -828,6 +871,23 @@ fn mount_file_systems(plan: &Plan) -> Result<u8, Failure> {
                 })
             }
         }
+    }
+    if let Some((source, target)) = &plan.program {
+        let mount_point = rustix::fs::open(
+            target.as_c_str(),
+            rustix::fs::OFlags::CREATE | rustix::fs::OFlags::WRONLY | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::from_raw_mode(0o555),
+        )
+        .map_err(Failure::at(Step::Program))?;
+        drop(mount_point);
+        rustix::mount::mount_bind(source.as_c_str(), target.as_c_str())
+            .map_err(Failure::at(Step::Program))?;
+        rustix::mount::mount_remount(
+            target.as_c_str(),
+            MountFlags::BIND | MountFlags::RDONLY | MountFlags::NOSUID | MountFlags::NODEV,
+            c"",
+        )
+        .map_err(Failure::at(Step::Program))?;
     }
     for folder in &plan.hide {
         match rustix::mount::mount(

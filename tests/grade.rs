@@ -140,9 +140,13 @@ fn a_sign_error_in_the_update_loses_the_backward_points_but_keeps_fit() {
         .unwrap();
     assert!(message.contains("uphill"), "{message}");
     let worst = &check(&report, "backward.d_weights")["worst"];
-    assert_eq!(
+    let (expected, got) = (
         worst["expected"].as_f64().unwrap(),
-        -worst["got"].as_f64().unwrap(),
+        worst["got"].as_f64().unwrap(),
+    );
+    // Equal but for the sign (and the last bits of rounding: dividing the step by lr).
+    assert!(
+        expected != 0.0 && (expected + got).abs() <= 1e-12 * expected.abs(),
         "the step has the opposite sign: {worst}"
     );
 }

@@ -97,6 +97,24 @@ fn an_unknown_check_rule_is_located() {
 }
 
 #[test]
+fn a_count_naming_a_missing_argument_is_located_at_its_check() {
+    let copy = broken(|t| t.replacen(r#"count = "epochs + 1""#, r#"count = "rounds + 1""#, 1));
+    let header = line_of(copy.path(), r#"count = "rounds + 1""#, Some("[[check]]"));
+    assert_spec_error(
+        &copy,
+        header,
+        "check `train.loss_decreases`: `count = \"rounds + 1\"` names `rounds`, which scenario `train` does not give as a whole number",
+    );
+}
+
+#[test]
+fn a_count_that_is_not_a_count_is_located() {
+    let copy = broken(|t| t.replacen(r#"count = "epochs + 1""#, r#"count = "epochs * 2""#, 1));
+    let line = line_of(copy.path(), r#"count = "epochs * 2""#, None);
+    assert_spec_error(&copy, line, "`epochs * 2` is not a count");
+}
+
+#[test]
 fn a_duplicate_check_id_is_located_at_its_check() {
     let copy = broken(|t| t.replacen(r#"id = "fit.weights""#, r#"id = "fit.loss_values""#, 1));
     // The second of the two, at its `[[check]]`.
