@@ -122,6 +122,7 @@ impl Grader {
     /// The seed scenario `s` runs with: the shipped one, or one derived from `--seed`.
     pub fn seed_of(&self, s: &Scenario) -> u64 {
         match self.seed {
+            _ if s.fixed_seed => s.seed,
             None => s.seed,
             Some(seed) => {
                 let mut key = Key::new("seed");

@@ -137,14 +137,14 @@ pub fn describe_panic(panic: &Panic) -> String {
         };
         return format!("not implemented yet (todo!(){at}){detail}");
     }
-    let inside = match (own, panic.operation) {
-        (Some(_), Some(operation)) if !panic.location.is_empty() => {
-            format!(", in {operation} (which gave up at {})", panic.location)
+    // The library's own place, when the panic was raised there rather than at the student's line.
+    let elsewhere = Some(panic.location).filter(|l| !l.is_empty() && own != Some(*l));
+    let inside = match (own, panic.operation, elsewhere) {
+        (Some(_), Some(operation), Some(place)) => {
+            format!(", in {operation} (which gave up at {place})")
         }
-        (Some(_), Some(operation)) => format!(", in {operation}"),
-        (Some(_), None) if !panic.location.is_empty() => {
-            format!(" (inside {})", panic.location)
-        }
+        (Some(_), Some(operation), None) => format!(", in {operation}"),
+        (Some(_), None, Some(place)) => format!(" (inside {place})"),
         _ => String::new(),
     };
     let context = panic.context.map(|c| format!(" ({c})")).unwrap_or_default();
@@ -817,6 +817,7 @@ mod tests {
             id: "s".into(),
             probe: "p".into(),
             seed: 1,
+            fixed_seed: false,
             build: "main".into(),
             args: args
                 .iter()

@@ -501,6 +501,7 @@ mod tests {
             id: "layer-1".into(),
             probe: "layer".into(),
             seed: 1,
+            fixed_seed: false,
             build: "main".into(),
             args: BTreeMap::new(),
             timeout: Duration::from_secs(1),

@@ -123,8 +123,12 @@ pub struct Scenario {
     pub id: String,
     /// The probe's first argument.
     pub probe: String,
-    /// The shipped seed; `--seed` derives another from it.
+    /// The shipped seed; `--seed` derives another from it, unless `fixed_seed`.
     pub seed: u64,
+    /// Keeps `seed` under `--seed`: for a scenario that replays the course's own run, whose
+    /// values a student cannot fit (its check measures the model), and whose verdict on a wrong
+    /// submission must not depend on a hidden seed.
+    pub fixed_seed: bool,
     /// `main` (the submission as written) or a variant's id.
     pub build: String,
     /// Further parameters.
@@ -452,6 +456,8 @@ struct RawScenario {
     id: String,
     probe: String,
     seed: u64,
+    #[serde(default)]
+    fixed_seed: bool,
     #[serde(default = "default_build")]
     build: String,
     #[serde(default)]
@@ -624,6 +630,7 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
             id: s.id,
             probe: s.probe,
             seed: s.seed,
+            fixed_seed: s.fixed_seed,
             build: s.build,
             args: s.args,
             timeout: Duration::ZERO,
