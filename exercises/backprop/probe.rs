@@ -253,15 +253,30 @@ impl Scenario<'_> {
         Ok((features, labels))
     }
 
-    /// `Perceptron::fit` once, for `epochs` epochs.
-    fn fit(&self) -> Result<Observations, String> {
-        let seed: u64 = self.get("seed")?;
+    /// What a `fit` or `train` scenario trains: a fresh network, the data, epochs and lr.
+    fn training(&self) -> Result<Training, String> {
         let sizes: Vec<usize> = self.list("sizes")?;
         let activations = self.activations("activations")?;
         check_shape(&sizes, &activations)?;
-        let (epochs, lr): (usize, f64) = (self.get("epochs")?, self.get("lr")?);
         let (features, labels) = self.dataset(&sizes)?;
-        let mut network = Perceptron::with_seed(&sizes, &activations, seed);
+        Ok(Training {
+            network: Perceptron::with_seed(&sizes, &activations, self.get("seed")?),
+            features,
+            labels,
+            epochs: self.get("epochs")?,
+            lr: self.get("lr")?,
+        })
+    }
+
+    /// `Perceptron::fit` once, for `epochs` epochs.
+    fn fit(&self) -> Result<Observations, String> {
+        let Training {
+            mut network,
+            features,
+            labels,
+            epochs,
+            lr,
+        } = self.training()?;
         harness::context(fit_context(&network, &features, &labels, epochs));
         let losses = network.fit(&features, &labels, epochs, lr);
         let mut obs = Observations::new();
@@ -283,13 +298,13 @@ impl Scenario<'_> {
     /// that the same training), with the model's average binary cross-entropy over the data
     /// measured by the given `forward` before training and after each epoch.
     fn train(&self) -> Result<Observations, String> {
-        let seed: u64 = self.get("seed")?;
-        let sizes: Vec<usize> = self.list("sizes")?;
-        let activations = self.activations("activations")?;
-        check_shape(&sizes, &activations)?;
-        let (epochs, lr): (usize, f64) = (self.get("epochs")?, self.get("lr")?);
-        let (features, labels) = self.dataset(&sizes)?;
-        let mut network = Perceptron::with_seed(&sizes, &activations, seed);
+        let Training {
+            mut network,
+            features,
+            labels,
+            epochs,
+            lr,
+        } = self.training()?;
         let mut measured = vec![average_loss(&network, &features, &labels)];
         for _ in 0..epochs {
             harness::context(fit_context(&network, &features, &labels, 1));
@@ -300,6 +315,15 @@ impl Scenario<'_> {
         obs.insert("model/losses".into(), Json::numbers(&measured));
         Ok(obs)
     }
+}
+
+/// A network to train and what to train it on.
+struct Training {
+    network: Perceptron,
+    features: Array2<f64>,
+    labels: Array2<f64>,
+    epochs: usize,
+    lr: f64,
 }
 
 /// A scenario's coverage conditions (see the module's comment).
