@@ -84,7 +84,7 @@ pub fn problem(outcome: &Outcome) -> Option<String> {
         Outcome::Panicked {
             message, location, ..
         } => describe_panic(message, location),
-        Outcome::Failed { reason, .. } => reason.clone(),
+        Outcome::Failed { reason, .. } => reason.to_string(),
         Outcome::NotBuilt { reason } => reason.clone(),
     })
 }
