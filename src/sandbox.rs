@@ -860,11 +860,20 @@ fn enter(plan: &Plan) -> Result<u8, Failure> {
         rustix::process::set_parent_process_death_signal(Some(Signal::KILL))
             .map_err(Failure::at(Step::DeathSignal))?;
         partial = mount_file_systems(plan)?;
+        // SAFETY: the handler only makes a system call.
+        unsafe {
+            libc::signal(
+                libc::SIGTERM,
+                kill_namespace as *const () as libc::sighandler_t,
+            )
+        };
         if let Some(probe) = fork().map_err(Failure::at(Step::Fork))? {
             close_all_except(status_write.as_raw_fd());
             reap(probe, &status_write);
         }
         // C: the probe, PID 2: a PID 1 would ignore its own SIGABRT and SIGXCPU.
+        // SAFETY: as above; the probe gets SIGTERM's default action, as it would after exec.
+        unsafe { libc::signal(libc::SIGTERM, libc::SIG_DFL) };
         drop(status_write);
     }
     if plan.level.nobody() {
@@ -1119,16 +1128,26 @@ fn close_all_except(keep: RawFd) {
     }
 }
 
-/// B's pid, in A. When grade sends SIGTERM at the deadline, A kills B; B's exit takes the namespace
-/// with it before A's own exit tells grade that the run is over, so nothing outlives the run.
+/// B's pid, in A. When grade sends SIGTERM at the deadline, A passes it on to B, which kills every
+/// process of the namespace, reaps the probe (so that the kernel counts what it used in B's, then
+/// A's, then grade's wait) and exits; B's exit takes the namespace with it before A's own exit
+/// tells grade that the run is over, so nothing outlives the run. A B that does not end is killed
+/// with the whole group after the grace period.
 static NAMESPACE_INIT: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn end_namespace(_signal: libc::c_int) {
     let pid = NAMESPACE_INIT.load(Ordering::Relaxed);
     if pid > 0 {
         // SAFETY: kill(2) is async-signal-safe.
-        unsafe { libc::kill(pid, libc::SIGKILL) };
+        unsafe { libc::kill(pid, libc::SIGTERM) };
     }
+}
+
+/// B's SIGTERM handler: every process of the namespace but B is killed (B, its PID 1, goes on to
+/// reap the probe).
+extern "C" fn kill_namespace(_signal: libc::c_int) {
+    // SAFETY: kill(2) is async-signal-safe.
+    unsafe { libc::kill(-1, libc::SIGKILL) };
 }
 
 /// How a process ended, as B tells A in two bytes.
@@ -1300,6 +1319,96 @@ mod tests {
             },
         };
         (run(&job).expect("the shell runs"), scratch)
+    }
+
+    /// `sh -c script` as a compile would be: writable in `folder` (its working directory).
+    fn build_shell(script: &str, folder: &Path, wall: Duration) -> Finished {
+        let job = Job {
+            program: "/bin/sh".into(),
+            args: vec!["-c".into(), script.into()],
+            cwd: folder.to_path_buf(),
+            env: vec![("PATH".into(), "/usr/bin:/bin".into())],
+            clear_env: true,
+            channel: false,
+            isolate: true,
+            writable: Some(folder.to_path_buf()),
+            hide: Vec::new(),
+            limits: Limits {
+                wall,
+                grace: Duration::from_millis(300),
+                address_space: Some(1 << 30),
+                cpu_seconds: Some(10),
+                file_size: Some(1 << 20),
+                open_files: None,
+                processes: None,
+                output_cap: 64 << 10,
+                channel_cap: 0,
+            },
+        };
+        run(&job).expect("the shell runs")
+    }
+
+    #[test]
+    fn a_compile_writes_in_its_folder_only_keeps_its_files_and_has_no_network_nor_capability() {
+        let parent = tempfile::tempdir().unwrap();
+        let folder = parent.path().join("work");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("source"), "kept\n").unwrap();
+        let finished = build_shell(
+            "cat source; echo made > output; echo x > ../escape && echo wrote ../escape; \
+             echo x > /var/tmp/grade-build-escape && echo wrote /var/tmp; \
+             tail -n +3 /proc/net/dev | cut -d: -f1; grep CapEff /proc/self/status",
+            &folder,
+            Duration::from_secs(5),
+        );
+        let notes = notes();
+        if !notes.is_empty() {
+            eprintln!("not checked, compiles are not fully isolated here: {notes:?}");
+            return;
+        }
+        assert_eq!(finished.exit, Exit::Code(0), "{}", finished.stderr.text());
+        let lines: Vec<String> = finished
+            .stdout
+            .text()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .collect();
+        assert_eq!(lines[0], "kept", "the folder's own files are there");
+        assert_eq!(std::fs::read_to_string(folder.join("output")).unwrap(), "made\n");
+        assert!(!parent.path().join("escape").exists());
+        assert!(!Path::new("/var/tmp/grade-build-escape").exists());
+        assert_eq!(lines[1], "lo", "no network interface but a loopback: {lines:?}");
+        assert_eq!(
+            lines[2].split_whitespace().nth(1),
+            Some("0000000000000000"),
+            "no capability: {lines:?}"
+        );
+    }
+
+    #[test]
+    fn what_a_timed_out_child_used_is_counted() {
+        let (finished, _) = shell("while :; do :; done", Duration::from_millis(1500));
+        assert_eq!(finished.exit, Exit::TimedOut);
+        assert!(
+            finished.usage.cpu >= Duration::from_millis(100),
+            "{:?}",
+            finished.usage
+        );
+        let folder = tempfile::tempdir().unwrap();
+        let finished = build_shell("while :; do :; done", folder.path(), Duration::from_millis(1500));
+        assert_eq!(finished.exit, Exit::TimedOut);
+        assert!(finished.usage.cpu >= Duration::from_millis(100), "{:?}", finished.usage);
+    }
+
+    #[test]
+    fn what_a_child_held_in_memory_is_counted() {
+        // 64 MiB written by a shell's string doubling.
+        let (finished, _) = shell(
+            "x=x; i=0; while [ $i -lt 26 ]; do x=$x$x; i=$((i+1)); done; echo ${#x}",
+            Duration::from_secs(20),
+        );
+        assert_eq!(finished.exit, Exit::Code(0), "{}", finished.stderr.text());
+        assert!(finished.usage.max_rss >= 64 << 20, "{:?}", finished.usage);
     }
 
     /// Whether this machine lets probe runs be fully isolated; says why not otherwise.
