@@ -291,14 +291,21 @@ pub fn prepare_deps(
     let gen_dir = dir.join(&generation);
 
     let names: Vec<&String> = dependencies.keys().collect();
-    let what = match (&previous, gen_dir.ends_with(previous.as_ref().map_or("", |p| p.generation.as_str()))) {
+    let what = match (
+        &previous,
+        gen_dir.ends_with(previous.as_ref().map_or("", |p| p.generation.as_str())),
+    ) {
         (None, _) => "once for this toolchain; later grades reuse them",
         (Some(_), true) => "again, for the changed library",
         (Some(_), false) => "again: the cached ones are damaged or in use by another grade",
     };
     progress(Progress::Begin(&format!(
         "compiling the exercise's dependencies ({}) {what}",
-        names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        names
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     )));
     let lib_name = library_source
         .as_ref()
@@ -457,7 +464,8 @@ pub fn prepare_deps(
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() && path != gen_dir {
-                if let Ok(Some(_unused)) = crate::cache::try_lock_exclusive(&path.join(DEPS_IN_USE)) {
+                if let Ok(Some(_unused)) = crate::cache::try_lock_exclusive(&path.join(DEPS_IN_USE))
+                {
                     crate::cache::remove(&path);
                 }
             }
@@ -845,7 +853,12 @@ impl Built {
     }
 
     /// A unit of a bundle's binary (see [`crate::bundle`]).
-    pub(crate) fn bundled(key: String, binary: &(PathBuf, Digest), unit: String, lock: &Arc<Held>) -> Built {
+    pub(crate) fn bundled(
+        key: String,
+        binary: &(PathBuf, Digest),
+        unit: String,
+        lock: &Arc<Held>,
+    ) -> Built {
         Built {
             key,
             result: Ok(Binary {
@@ -1202,10 +1215,9 @@ impl Compiler {
         }
         let message = messages.first_error();
         match finished.exit {
-            Exit::Code(code) if code == 101 || messages.internal_error() => fault(
-                CompilerFault::Internal { what, message }.into(),
-                true,
-            ),
+            Exit::Code(code) if code == 101 || messages.internal_error() => {
+                fault(CompilerFault::Internal { what, message }.into(), true)
+            }
             Exit::Code(_) if crate::bundle::reaches_the_linker(staged) => Ending::Rejected {
                 // What the code asks of the linker (a foreign function, a symbol) failed: its own.
                 rejection: Rejection::Errors {
@@ -1276,19 +1288,21 @@ impl Compiler {
                 result: Err(rejection),
                 _in_use: None,
             },
-            RecordResult::Binary { path: binary, unit, digest } => {
+            RecordResult::Binary {
+                path: binary,
+                unit,
+                digest,
+            } => {
                 let binary = self.cache.root.join(binary);
                 // Held before it is checked, so that no prune removes what was checked.
                 let lock = crate::cache::lock_file_shared(&binary);
-                let checked = self
-                    .checked
-                    .lock()
-                    .expect("not poisoned")
-                    .contains(&binary);
+                let checked = self.checked.lock().expect("not poisoned").contains(&binary);
                 let verdict = match (&lock, checked) {
                     (None, _) => Err("its binary is missing".to_string()),
                     (Some(_), true) => Ok(()),
-                    (Some(_), false) => digest.check(&binary).map_err(|why| format!("its binary: {why}")),
+                    (Some(_), false) => digest
+                        .check(&binary)
+                        .map_err(|why| format!("its binary: {why}")),
                 };
                 if let Err(why) = verdict {
                     drop(lock);
@@ -1339,7 +1353,9 @@ impl Compiler {
         };
         crate::cache::write_sealed(
             &self.record_path(&built.key),
-            serde_json::to_string(&record).expect("serialises").as_bytes(),
+            serde_json::to_string(&record)
+                .expect("serialises")
+                .as_bytes(),
         )
     }
 

@@ -440,7 +440,10 @@ fn compile_bundle(compiler: &Compiler, units: &[&Unit], capacity: usize) -> Resu
         Exit::TimedOut => Ok(Bundle::TimedOut),
         Exit::Code(1) => {
             let messages = Messages::parse(&finished.stderr.text());
-            Ok(Bundle::Broken(broken_slots(&messages.error_files(), capacity)))
+            Ok(Bundle::Broken(broken_slots(
+                &messages.error_files(),
+                capacity,
+            )))
         }
         // A crash, a limit, an internal compiler error: nothing a unit can be blamed for. Its
         // units are compiled alone, and the state it left is not reused.

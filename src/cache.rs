@@ -717,9 +717,8 @@ pub fn human(bytes: u64) -> String {
 /// A size as people write it: `500M`, `1.5G`, `200MB`, `2GiB`, `1048576` (bytes). The units are
 /// binary (K = 1024), as `du -h` prints them.
 pub fn parse_size(text: &str) -> Result<u64, String> {
-    let bad = || {
-        format!("`{text}` is not a size (a number of bytes, or with a unit: 500M, 1.5G, 2GiB)")
-    };
+    let bad =
+        || format!("`{text}` is not a size (a number of bytes, or with a unit: 500M, 1.5G, 2GiB)");
     let trimmed = text.trim();
     let split = trimmed
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))

@@ -80,15 +80,13 @@ impl Error {
     /// disk or quota.
     pub fn in_cache(self, root: &std::path::Path) -> Error {
         match self {
-            Error::Io { context, source } if crate::cache::is_no_space(&source) => {
-                Error::NoSpace {
-                    path: root.to_path_buf(),
-                    free: rustix::fs::statvfs(root)
-                        .ok()
-                        .map(|s| crate::cache::human(s.f_bavail.saturating_mul(s.f_frsize))),
-                    context,
-                }
-            }
+            Error::Io { context, source } if crate::cache::is_no_space(&source) => Error::NoSpace {
+                path: root.to_path_buf(),
+                free: rustix::fs::statvfs(root)
+                    .ok()
+                    .map(|s| crate::cache::human(s.f_bavail.saturating_mul(s.f_frsize))),
+                context,
+            },
             other => other,
         }
     }

@@ -161,7 +161,11 @@ impl Grader {
     /// `bundle_units`, when a batch grades chunk after chunk): the same reports as
     /// [`Grader::grade`] gives each, for a fraction of the compiler's work. Grade's own fault
     /// while grading one submission is that submission's error; the others are graded.
-    pub fn grade_many(&self, sources: &[&Source], bundle_units: usize) -> Result<Vec<Result<Report>>> {
+    pub fn grade_many(
+        &self,
+        sources: &[&Source],
+        bundle_units: usize,
+    ) -> Result<Vec<Result<Report>>> {
         let known = self.known(Origin::Expected)?;
         let builds = self.build_all(sources, bundle_units);
         let ok: Vec<&Builds> = builds.iter().filter_map(|b| b.as_ref().ok()).collect();
@@ -290,7 +294,8 @@ impl Grader {
         let results = parallel::map(&work, self.jobs, |&(b, scenario)| {
             self.run_scenario(builds[b], scenario, trusted)
         });
-        let mut outcomes: Vec<Result<Outcomes>> = builds.iter().map(|_| Ok(Outcomes::new())).collect();
+        let mut outcomes: Vec<Result<Outcomes>> =
+            builds.iter().map(|_| Ok(Outcomes::new())).collect();
         for ((b, scenario), result) in work.into_iter().zip(results) {
             match (result, &mut outcomes[b]) {
                 (Ok(outcome), Ok(all)) => {
@@ -336,9 +341,24 @@ impl Grader {
             }) => {
                 let (seed, unit) = (self.seed_of(scenario), binary.unit.as_deref());
                 if trusted {
-                    probe::run_cached(&binary.path, unit, key, scenario, seed, &self.limits, &self.cache)
+                    probe::run_cached(
+                        &binary.path,
+                        unit,
+                        key,
+                        scenario,
+                        seed,
+                        &self.limits,
+                        &self.cache,
+                    )
                 } else {
-                    probe::run(&binary.path, unit, scenario, seed, &self.limits, &self.cache)
+                    probe::run(
+                        &binary.path,
+                        unit,
+                        scenario,
+                        seed,
+                        &self.limits,
+                        &self.cache,
+                    )
                 }
             }
             Some(Built {

@@ -230,8 +230,12 @@ fn probe(
             channel_cap: 16 << 20,
         },
     };
-    let finished = sandbox::run(&job)
-        .map_err(|e| cache.io(format!("starting a sandboxed run of {}", binary.display()), e))?;
+    let finished = sandbox::run(&job).map_err(|e| {
+        cache.io(
+            format!("starting a sandboxed run of {}", binary.display()),
+            e,
+        )
+    })?;
     interpret(&finished, scenario, limits, trusted)
 }
 
@@ -331,9 +335,7 @@ fn interpret(
         }
         Exit::Signal(libc::SIGABRT) => failed(runtime_abort(&printed.stderr, limits)),
         Exit::Signal(signal) => failed(Failure::Signal { signal }),
-        Exit::Code(_) if finished.channel_overflow => failed(Failure::TooMuchReported {
-            mib: 16,
-        }),
+        Exit::Code(_) if finished.channel_overflow => failed(Failure::TooMuchReported { mib: 16 }),
         Exit::Code(code) => {
             let Some(report) = report else {
                 return failed(Failure::ExitedEarly { code });
@@ -368,7 +370,10 @@ fn interpret(
                 };
                 if trusted {
                     return Err(Error::Probe {
-                        message: rejected.to_string().trim_start_matches("the probe ").to_string(),
+                        message: rejected
+                            .to_string()
+                            .trim_start_matches("the probe ")
+                            .to_string(),
                     });
                 }
                 // The submission may have written it: a reason for its checks, not grade's failure.

@@ -92,7 +92,9 @@ impl Messages {
 
     /// The errors (internal compiler errors included).
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.level.starts_with("error"))
+        self.diagnostics
+            .iter()
+            .filter(|d| d.level.starts_with("error"))
     }
 
     /// The files the errors point into, as rustc names them (their macro calls' files too).
@@ -165,7 +167,10 @@ mod tests {
             messages.rendered(),
             "error[E0308]: mismatched types\n --> src/backprop.rs:3:5\nerror: aborting due to 1 previous error\n\n"
         );
-        assert_eq!(messages.error_codes().into_iter().collect::<Vec<_>>(), ["E0308"]);
+        assert_eq!(
+            messages.error_codes().into_iter().collect::<Vec<_>>(),
+            ["E0308"]
+        );
         assert_eq!(messages.first_error(), "mismatched types");
         assert!(!messages.internal_error());
     }

@@ -207,9 +207,14 @@ pub fn run(job: &Job) -> io::Result<Finished> {
         Level::Bare
     };
     // As `nobody` the probe may be unable to reach its own binary (the cache is often under root's
-    // 0700 home): it is exec'd through a descriptor that grade opened.
-    let hiding = matches!(level, Level::Namespaces { .. }) && !job.hide.is_empty();
-    let binary = if (level.nobody() || hiding) && Path::new("/proc/self/fd").is_dir() {
+    // 0700 home), and it may lie in a folder hidden from it: it is exec'd through a descriptor
+    // that grade opened. (Not a script: its interpreter could not open the descriptor.)
+    let hidden = matches!(level, Level::Namespaces { .. })
+        && job
+            .hide
+            .iter()
+            .any(|folder| job.program.starts_with(folder));
+    let binary = if (level.nobody() || hidden) && Path::new("/proc/self/fd").is_dir() {
         Some(rustix::fs::open(
             &job.program,
             rustix::fs::OFlags::PATH | rustix::fs::OFlags::CLOEXEC,
@@ -386,7 +391,8 @@ pub fn run(job: &Job) -> io::Result<Finished> {
 /// Reaps `child` (already exited, or about to) with wait4(2), which also says what it used; std's
 /// `wait` does not.
 fn wait_with_usage(child: &std::process::Child) -> io::Result<(std::process::ExitStatus, Usage)> {
-    let pid = libc::pid_t::try_from(child.id()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let pid = libc::pid_t::try_from(child.id())
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
     let mut status: libc::c_int = 0;
     // SAFETY: a zeroed rusage is a valid value of the plain C struct wait4 fills in.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -460,9 +466,7 @@ impl Level {
     fn nobody(self) -> bool {
         matches!(
             self,
-            Level::Namespaces {
-                user: User::Nobody
-            } | Level::Nobody
+            Level::Namespaces { user: User::Nobody } | Level::Nobody
         )
     }
 }
@@ -499,10 +503,7 @@ fn isolation(job: &Job) -> &'static Isolation {
 fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Isolation {
     let root = rustix::process::geteuid().is_root();
     let candidates: &[Level] = match (kind, root) {
-        (Kind::Probe, true) => &[
-            Level::Namespaces { user: User::Nobody },
-            Level::Nobody,
-        ],
+        (Kind::Probe, true) => &[Level::Namespaces { user: User::Nobody }, Level::Nobody],
         (Kind::Build, true) => &[Level::Namespaces { user: User::Root }],
         (_, false) => &[Level::Namespaces { user: User::Mapped }],
     };
@@ -1374,10 +1375,16 @@ mod tests {
             .map(|l| l.trim().to_string())
             .collect();
         assert_eq!(lines[0], "kept", "the folder's own files are there");
-        assert_eq!(std::fs::read_to_string(folder.join("output")).unwrap(), "made\n");
+        assert_eq!(
+            std::fs::read_to_string(folder.join("output")).unwrap(),
+            "made\n"
+        );
         assert!(!parent.path().join("escape").exists());
         assert!(!Path::new("/var/tmp/grade-build-escape").exists());
-        assert_eq!(lines[1], "lo", "no network interface but a loopback: {lines:?}");
+        assert_eq!(
+            lines[1], "lo",
+            "no network interface but a loopback: {lines:?}"
+        );
         assert_eq!(
             lines[2].split_whitespace().nth(1),
             Some("0000000000000000"),
@@ -1395,9 +1402,17 @@ mod tests {
             finished.usage
         );
         let folder = tempfile::tempdir().unwrap();
-        let finished = build_shell("while :; do :; done", folder.path(), Duration::from_millis(1500));
+        let finished = build_shell(
+            "while :; do :; done",
+            folder.path(),
+            Duration::from_millis(1500),
+        );
         assert_eq!(finished.exit, Exit::TimedOut);
-        assert!(finished.usage.cpu >= Duration::from_millis(100), "{:?}", finished.usage);
+        assert!(
+            finished.usage.cpu >= Duration::from_millis(100),
+            "{:?}",
+            finished.usage
+        );
     }
 
     #[test]
