@@ -127,13 +127,18 @@ fn fresh_correct(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// Asserts that the correct `submission` and the known mistake grade as they should on `cache`,
-/// with and without `--seed`.
-fn next_grades_are_right(cache: &Path, submission: &Path) {
+/// without `--seed`, and with it when `seeded` (which costs building the reference and the known
+/// mistakes, where they were damaged).
+fn next_grades_are_right(cache: &Path, submission: &Path, seeded: bool) {
     let usual = &warm().1;
-    for (args, mistake_score) in [
-        (&[][..], usual.plain),
-        (&["--seed", SEED][..], usual.seeded),
-    ] {
+    let plain = (&[][..], usual.plain);
+    let with_seed = (&["--seed", SEED][..], usual.seeded);
+    let cases = if seeded {
+        vec![plain, with_seed]
+    } else {
+        vec![plain]
+    };
+    for (args, mistake_score) in cases {
         let correct = grade_with(cache, submission, args);
         assert_eq!(
             (correct.code, correct.score()),
@@ -220,7 +225,7 @@ fn emptied_binaries_are_found_and_built_again() {
         "--verbose says so: {}",
         graded.stderr
     );
-    next_grades_are_right(&cache, &reference());
+    next_grades_are_right(&cache, &reference(), true);
 }
 
 #[test]
@@ -240,7 +245,7 @@ fn every_cache_file_cut_short_is_found_and_made_again() {
         "--verbose says so: {}",
         graded.stderr
     );
-    next_grades_are_right(&cache, &reference());
+    next_grades_are_right(&cache, &reference(), true);
 }
 
 #[test]
@@ -273,7 +278,7 @@ fn a_damaged_incremental_folder_is_wiped_and_the_build_retried() {
         "the link failed and the build was retried: {}",
         graded.stderr
     );
-    next_grades_are_right(&cache, &edited);
+    next_grades_are_right(&cache, &edited, false);
 }
 
 /// Waits (at most two minutes) until `ready` holds; false if `child` ended first.
@@ -340,7 +345,7 @@ fn a_grade_killed_in_its_first_build_leaves_nothing_that_misleads_the_next() {
     }
     let graded = grade_with(&cache, &submission, &[]);
     assert_eq!((graded.code, graded.score()), (0, Some(100)), "{graded:?}");
-    next_grades_are_right(&cache, &submission);
+    next_grades_are_right(&cache, &submission, false);
 }
 
 #[test]
@@ -376,7 +381,7 @@ fn four_graders_at_once_on_a_cold_cache_each_grade_right() {
             assert_eq!((g.code, g.score()), (0, Some(100)), "{:?}: {g:?}", runs[i]);
         }
     }
-    next_grades_are_right(&cache, &a);
+    next_grades_are_right(&cache, &a, true);
 }
 
 // ---- a full disk: a small tmpfs as the cache, where mounting is allowed ----
@@ -494,7 +499,7 @@ fn a_full_disk_is_exit_2_naming_it_and_full_marks_once_there_is_room() {
     assert!(row.starts_with("ada,,"), "no score: {csv}");
     // Room again: right at once, nothing cached from the fault, no cleaning by hand.
     disk.resize("400m");
-    next_grades_are_right(&cache, &correct);
+    next_grades_are_right(&cache, &correct, false);
 }
 
 /// The known mistake on a full disk: its usual score (it may need no new build) or exit 2.
@@ -715,4 +720,77 @@ fn cache_size(cache: &Path) -> u64 {
         .unwrap()
         .parse()
         .unwrap()
+}
+
+// ---- a bounded cache ----
+
+/// `grade cache …` on `cache`.
+fn grade_cache(cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grade"))
+        .env("GRADE_CACHE_DIR", cache)
+        .env_remove("GRADE_CACHE_MAX")
+        .arg("cache")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Bytes on disk under `path`, as `du` counts them (blocks; a file with several links once).
+fn disk_usage(path: &Path) -> u64 {
+    let output = Command::new("du").arg("-sB1").arg(path).output().unwrap();
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn the_cache_says_what_it_holds_stays_under_its_cap_and_cleans() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = warm_copy(dir.path());
+    let shown = grade_cache(&cache, &[]);
+    assert_eq!(shown.status.code(), Some(0), "{shown:?}");
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        text.contains(&format!(
+            "cache: {}",
+            cache.canonicalize().unwrap().display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("of a 1.0 GiB cap"), "{text}");
+    for kind in ["dependencies", "working folders", "builds", "observations"] {
+        assert!(text.contains(kind), "{kind}: {text}");
+    }
+    // A cap under what the cache holds, above its dependencies: each grade prunes down to it.
+    let deps = disk_usage(&cache.join("deps"));
+    let cap = deps + (24 << 20);
+    assert!(disk_usage(&cache) > cap, "the warm cache is over the cap");
+    for name in ["one", "two", "three"] {
+        let submission = fresh_correct(dir.path(), name);
+        let graded = grade_with(&cache, &submission, &["--cache-max", &cap.to_string()]);
+        assert_eq!((graded.code, graded.score()), (0, Some(100)), "{graded:?}");
+        let size = disk_usage(&cache);
+        assert!(size <= cap, "{name}: {size} bytes over a cap of {cap}");
+    }
+    let graded = Graded::of(
+        grade_on(&cache, &reference(), &[])
+            .env("GRADE_CACHE_MAX", "12 parsecs")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(graded.code, 2, "{graded:?}");
+    assert!(graded.stderr.contains("is not a size"), "{graded:?}");
+    // Clean: nothing left that anyone uses.
+    let cleaned = grade_cache(&cache, &["clean"]);
+    assert_eq!(cleaned.status.code(), Some(0), "{cleaned:?}");
+    assert!(
+        String::from_utf8_lossy(&cleaned.stdout).starts_with("removed "),
+        "{cleaned:?}"
+    );
+    assert!(disk_usage(&cache) < 1 << 20, "{}", disk_usage(&cache));
+    let graded = grade_with(&cache, &reference(), &[]);
+    assert_eq!((graded.code, graded.score()), (0, Some(100)), "{graded:?}");
 }
