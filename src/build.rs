@@ -96,6 +96,8 @@ impl Toolchain {
 pub const DEPS_RECORD: &str = "deps.json";
 pub const DEPS_BUILDING: &str = "building.lock";
 pub const DEPS_IN_USE: &str = "in-use.lock";
+/// Beside a generation's files: their metadata when they were last hashed and found whole.
+const DEPS_CHECKED: &str = "checked.json";
 
 /// The exercise's dependencies and library, built once and reused by every compile.
 #[derive(Debug, Clone)]
@@ -239,7 +241,7 @@ pub fn prepare_deps(
         })
         .map(|package| format!("[profile.dev.package.{package}]\nopt-level = 1\n\n"))
         .collect();
-    let mut key = Key::new("deps-v3");
+    let mut key = Key::new("deps-v4");
     key.add(toolchain.version.as_bytes())
         .add(dependencies_text.as_bytes())
         .add(&lock)
@@ -491,14 +493,36 @@ fn load_deps(cache: &Cache, dir: &Path, library: Option<&str>) -> Option<Deps> {
     }
     // Held before checking, so that no prune removes what was checked.
     let in_use = crate::cache::lock_shared(&generation.join(DEPS_IN_USE)).ok()?;
+    // Their 20 MB are hashed only when a file's metadata changed since it was last hashed: a
+    // warm grade reads their metadata alone.
+    let stamps_path = generation.join(DEPS_CHECKED);
+    let mut stamps: BTreeMap<PathBuf, crate::cache::Stamp> =
+        crate::cache::read_sealed(&stamps_path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+    let mut restamped = false;
     for (file, digest) in &record.files {
-        if let Err(why) = digest.check(&generation.join(file)) {
+        let mut stamp = stamps.get(file).cloned();
+        let before = stamp.clone();
+        if let Err(why) = digest.check_stamped(&generation.join(file), &mut stamp) {
             cache.note(format!(
                 "the cached dependencies are damaged ({}: {why}): they are compiled again",
                 generation.join(file).display()
             ));
             return None;
         }
+        if stamp != before {
+            restamped = true;
+            stamps.insert(file.clone(), stamp.expect("set when checked"));
+        }
+    }
+    if restamped {
+        // A cache that cannot be written is still checked, by reading the files each time.
+        let _ = crate::cache::write_sealed(
+            &stamps_path,
+            serde_json::to_string(&stamps).expect("serialises").as_bytes(),
+        );
     }
     crate::cache::touch(&dir.join(DEPS_RECORD));
     Some(deps_from(dir, record, in_use))

@@ -440,10 +440,12 @@ fn compile_bundle(compiler: &Compiler, units: &[&Unit], capacity: usize) -> Resu
         Exit::TimedOut => Ok(Bundle::TimedOut),
         Exit::Code(1) => {
             let messages = Messages::parse(&finished.stderr.text());
-            Ok(Bundle::Broken(broken_slots(
-                &messages.error_files(),
-                capacity,
-            )))
+            let slots = broken_slots(&messages.error_files(), capacity);
+            if slots.is_empty() {
+                // Errors in no unit (a link that failed): the state it left is not reused.
+                workspace.wipe();
+            }
+            Ok(Bundle::Broken(slots))
         }
         // A crash, a limit, an internal compiler error: nothing a unit can be blamed for. Its
         // units are compiled alone, and the state it left is not reused.

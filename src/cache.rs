@@ -343,10 +343,56 @@ impl Digest {
         }
     }
 
+    /// Like [`Digest::check`], but reads the file only when its metadata differs from `stamp`,
+    /// what it was when its content was last found right; updates `stamp` when it reads it. Any
+    /// write, cut or replacement of a file changes its change time (which no one sets back
+    /// without root) or its inode, so an unchanged stamp is an unchanged file.
+    pub fn check_stamped(&self, path: &Path, stamp: &mut Option<Stamp>) -> Result<(), String> {
+        let now = match Stamp::of(path) {
+            Ok(now) => now,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err("it is missing".into())
+            }
+            Err(e) => return Err(format!("unreadable: {e}")),
+        };
+        if now.size == self.size && stamp.as_ref() == Some(&now) {
+            return Ok(());
+        }
+        self.check(path)?;
+        *stamp = Some(now);
+        Ok(())
+    }
+
     /// A short name for the content: part of a file name, so that files of different content
     /// never share a name.
     pub fn short(&self) -> &str {
         &self.sha256[..16.min(self.sha256.len())]
+    }
+}
+
+/// A file's metadata: what changes when anything writes, cuts or replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    size: u64,
+    /// Modification and change times, in nanoseconds.
+    modified: i128,
+    changed: i128,
+    inode: u64,
+    device: u64,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> std::io::Result<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path)?;
+        let nanos = |s: i64, ns: i64| i128::from(s) * 1_000_000_000 + i128::from(ns);
+        Ok(Stamp {
+            size: meta.len(),
+            modified: nanos(meta.mtime(), meta.mtime_nsec()),
+            changed: nanos(meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
+            device: meta.dev(),
+        })
     }
 }
 
@@ -791,6 +837,30 @@ mod tests {
         assert_eq!(
             read_sealed(&path),
             Err(Unusable::Damaged("its header is cut short".into()))
+        );
+    }
+
+    #[test]
+    fn a_stamped_check_reads_the_file_only_when_it_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lib.rlib");
+        std::fs::write(&path, vec![3u8; 1 << 20]).unwrap();
+        let digest = Digest::of_file(&path).unwrap();
+        let mut stamp = None;
+        assert_eq!(digest.check_stamped(&path, &mut stamp), Ok(()));
+        assert_eq!(stamp, Some(Stamp::of(&path).unwrap()));
+        assert_eq!(digest.check_stamped(&path, &mut stamp), Ok(()));
+        // Altered at the same length: its change time moved, so it is read, and found out.
+        let mut altered = vec![3u8; 1 << 20];
+        altered[7] = 4;
+        std::fs::write(&path, altered).unwrap();
+        assert!(digest.check_stamped(&path, &mut stamp).is_err());
+        std::fs::write(&path, b"").unwrap();
+        assert!(digest.check_stamped(&path, &mut stamp).is_err());
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(
+            digest.check_stamped(&path, &mut stamp),
+            Err("it is missing".into())
         );
     }
 

@@ -6,6 +6,9 @@
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
+/// The most of rustc's rendered messages a report carries: the first errors and the last.
+pub const RENDERED_CAP: usize = 64 << 10;
+
 /// The level rustc gives an internal compiler error.
 const INTERNAL_ERROR: &str = "error: internal compiler error";
 
@@ -76,7 +79,8 @@ impl Messages {
         messages
     }
 
-    /// rustc's messages as it prints them for people, then the lines that were not diagnostics.
+    /// rustc's messages as it prints them for people, then the lines that were not diagnostics;
+    /// the middle of more than [`RENDERED_CAP`] bytes is left out.
     pub fn rendered(&self) -> String {
         let mut text: String = self
             .diagnostics
@@ -87,7 +91,23 @@ impl Messages {
             text.push_str(line);
             text.push('\n');
         }
-        text
+        if text.len() <= RENDERED_CAP {
+            return text;
+        }
+        let boundary = |mut at: usize| {
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let head = boundary(RENDERED_CAP / 2);
+        let tail = boundary(text.len() - RENDERED_CAP / 2);
+        format!(
+            "{}\n[… {} bytes of the compiler's messages left out …]\n{}",
+            &text[..head],
+            tail - head,
+            &text[tail..]
+        )
     }
 
     /// The errors (internal compiler errors included).
@@ -197,6 +217,16 @@ mod tests {
         let messages = Messages::parse(crash);
         assert_eq!(messages.first_error(), "rustc-LLVM ERROR: out of memory");
         assert_eq!(messages.rendered(), crash);
+    }
+
+    #[test]
+    fn a_flood_of_messages_is_cut_in_the_middle() {
+        let line = r#"{"message":"x","code":null,"level":"error","spans":[],"children":[],"rendered":"error: é\n"}"#;
+        let flood = vec![line; 40_000].join("\n");
+        let rendered = Messages::parse(&flood).rendered();
+        assert!(rendered.len() < RENDERED_CAP + 200, "{}", rendered.len());
+        assert!(rendered.starts_with("error: é\n") && rendered.ends_with("error: é\n"));
+        assert!(rendered.contains("bytes of the compiler's messages left out"));
     }
 
     #[test]
