@@ -111,12 +111,15 @@ pub fn run(request: BatchRequest) -> Result<u8> {
     });
     let chunks: Vec<&[Entry]> = entries.chunks(chunk).collect();
     let graded: Vec<Graded> = crate::parallel::map(&chunks, at_once, |chunk_entries| {
+        // The cache is kept under its cap as the batch goes: room is made before a chunk's
+        // compiles (whose objects and incremental state pass through it) and after, when its
+        // builds are in it.
+        grader.prune_cache();
         let graded = if request.bundle {
             grade_chunk(&grader, chunk_entries, chunk * builds_each)
         } else {
             grade_each(&grader, chunk_entries)
         };
-        // A chunk's builds are in the cache now: keep it under its cap as the batch goes.
         grader.prune_cache();
         for g in &graded {
             let line = match &g.result {

@@ -37,8 +37,11 @@ const TMP: &str = "tmp";
 /// folders and a few hundred builds, and a small part of a CI cache or a laptop's disk.
 pub const DEFAULT_MAX: u64 = 1 << 30;
 
-/// A prune brings the cache down to this share of the cap, so that the next grades do not prune.
-const PRUNE_TO: f64 = 0.9;
+/// A prune starts when the cache holds this share of its cap, and brings it down to the second:
+/// so that what compiles in flight pass through it (their objects, rustc's new incremental state
+/// beside the old) stays under the cap, and the next grades do not all prune.
+const PRUNE_AT: f64 = 0.9;
+const PRUNE_TO: f64 = 0.75;
 
 /// A temporary entry this old belongs to no running grade (a probe run lasts seconds).
 const TMP_AGE: Duration = Duration::from_secs(3600);
@@ -580,16 +583,18 @@ impl Cache {
         size
     }
 
-    /// When the cache is over its cap, removes the least recently used entries until it is at
-    /// most 90 % of it: builds, observations, working folders, temporary folders left by a grade
-    /// that died, other dependencies than `keep`; never what a running grader uses. Says under
-    /// `--verbose` when the cap cannot be kept. Another prune of this process running: nothing.
+    /// When the cache holds more than 90 % of its cap, removes entries until it holds 75 %: the least
+    /// recently used first, finished builds, observations and temporary folders left by a grade
+    /// that died before working folders and other dependencies than `keep`, which cost a cold
+    /// compile to make again (a working folder's incremental state is what makes the next
+    /// compile of its build fast); never what a running grader uses. Says under `--verbose` when
+    /// the cap cannot be kept. Another prune of this process running: nothing.
     pub fn prune(&self, keep: Option<&Path>) -> Pruned {
         let Ok(_one) = self.pruning.try_lock() else {
             return Pruned::default();
         };
         let size = self.size().total;
-        if size <= self.max {
+        if size as f64 <= self.max as f64 * PRUNE_AT {
             return Pruned {
                 size,
                 ..Pruned::default()
@@ -597,7 +602,7 @@ impl Cache {
         }
         let target = (self.max as f64 * PRUNE_TO) as u64;
         let mut entries = self.entries(keep);
-        entries.sort_by_key(|e| e.used);
+        entries.sort_by_key(|e| (matches!(e.kind, Kind::Work | Kind::Deps), e.used));
         let mut pruned = self.remove_entries(entries, size, target);
         if pruned.size > self.max {
             self.note(format!(
@@ -896,33 +901,42 @@ mod tests {
                 .unwrap();
         };
         let root = &cache.root;
-        at(&root.join("builds/old/build.json"), 500, 100 << 10);
-        at(&root.join("builds/old/probe-1"), 500, 400 << 10);
-        at(&root.join("builds/new/build.json"), 10, 100 << 10);
-        at(&root.join("builds/new/probe-2"), 10, 400 << 10);
-        at(&root.join("outcomes/o.json"), 300, 100 << 10);
+        at(&root.join("builds/old/build.json"), 500, 1 << 20);
+        at(&root.join("builds/old/probe-1"), 500, 4 << 20);
+        at(&root.join("builds/new/build.json"), 10, 1 << 20);
+        at(&root.join("builds/new/probe-2"), 10, 4 << 20);
+        at(&root.join("outcomes/o.json"), 300, 1 << 20);
         at(&root.join("work/d/main/0/lock"), 200, 0);
-        at(&root.join("work/d/main/0/crate/x"), 200, 300 << 10);
-        at(&root.join("deps/current/deps.json"), 1000, 500 << 10);
-        at(&root.join("deps/other/deps.json"), 900, 500 << 10);
+        at(&root.join("work/d/main/0/crate/x"), 200, 3 << 20);
+        at(&root.join("deps/current/deps.json"), 1000, 5 << 20);
+        at(&root.join("deps/other/deps.json"), 900, 5 << 20);
         cache
     }
 
     #[test]
     fn a_prune_removes_the_least_recently_used_first_and_keeps_the_dependencies_in_use() {
         let dir = tempfile::tempdir().unwrap();
-        // About 2.4 MiB in all; a cap of 1.5 MiB prunes down to 1.35 MiB.
-        let cache = cache_with_entries(dir.path(), 3 << 19);
+        // 24 MiB in all; a cap of 25 MiB prunes (above 22.5 MiB) down to 18.75 MiB.
+        let cap = 25 << 20;
+        let cache = cache_with_entries(dir.path(), cap);
         let keep = cache.root.join("deps/current");
         let pruned = cache.prune(Some(&keep));
-        assert!(pruned.size <= (3 << 19), "{pruned:?}");
+        assert!(pruned.size <= cap, "{pruned:?}");
         let root = &cache.root;
-        // Oldest first: the other dependencies, the old build, then the working folder.
-        assert!(!root.join("deps/other").exists());
+        // Builds and observations first, the oldest first; working folders and other
+        // dependencies only when that is not enough.
         assert!(!root.join("builds/old").exists());
-        assert!(root.join("deps/current/deps.json").exists(), "in use");
+        assert!(!root.join("outcomes/o.json").exists());
         assert!(root.join("builds/new/probe-2").exists(), "recently used");
-        assert!(cache.size().total <= (3 << 19));
+        assert!(root.join("work/d/main/0/crate/x").exists(), "a working folder");
+        assert!(root.join("deps/other").exists());
+        assert!(root.join("deps/current/deps.json").exists(), "in use");
+        assert!(cache.size().total <= cap);
+        // A lower cap takes the working folders and the other dependencies, never those in use.
+        let cache = Cache::locate(Some(dir.path()), Some(10 << 20)).unwrap();
+        cache.prune(Some(&keep));
+        assert!(!root.join("deps/other").exists());
+        assert!(root.join("deps/current/deps.json").exists(), "in use");
     }
 
     #[test]
@@ -942,7 +956,7 @@ mod tests {
         drop((_compiling, _running));
         let cleaned = cache.clean();
         assert_eq!(cleaned.in_use, 0);
-        assert!(cache.size().total < 64 << 10, "{:?}", cache.size());
+        assert!(cache.size().total < 256 << 10, "{:?}", cache.size());
     }
 
     #[test]
