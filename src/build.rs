@@ -521,7 +521,9 @@ fn load_deps(cache: &Cache, dir: &Path, library: Option<&str>) -> Option<Deps> {
         // A cache that cannot be written is still checked, by reading the files each time.
         let _ = crate::cache::write_sealed(
             &stamps_path,
-            serde_json::to_string(&stamps).expect("serialises").as_bytes(),
+            serde_json::to_string(&stamps)
+                .expect("serialises")
+                .as_bytes(),
         );
     }
     crate::cache::touch(&dir.join(DEPS_RECORD));
@@ -1069,8 +1071,12 @@ impl Compiler {
                     return Ok(built);
                 }
                 Ending::Fault { error, retry } if retry && !retried => {
+                    let cause = match &error {
+                        Error::Compiler(fault) => fault.cause(),
+                        other => other.to_string(),
+                    };
                     self.cache.note(format!(
-                        "the compile of {} failed, not because of the code ({error}); its incremental state was wiped and it was compiled again from scratch",
+                        "the compile of the build `{}` failed, not because of the code ({cause}): its incremental state was wiped and it was compiled again from scratch",
                         staged.build
                     ));
                     retried = true;
@@ -1475,11 +1481,20 @@ impl Compiler {
         };
         sandbox::run(&job).map_err(|e| {
             if crate::cache::is_no_space(&e) {
-                return self.cache.no_space("starting the compiler");
-            }
-            Error::Toolchain {
-                program: self.toolchain.rustc.display().to_string(),
-                message: e.to_string(),
+                self.cache.no_space("starting the compiler")
+            } else if e.kind() == std::io::ErrorKind::NotFound {
+                Error::Toolchain {
+                    program: self.toolchain.rustc.display().to_string(),
+                    message: e.to_string(),
+                }
+            } else {
+                Error::io(
+                    format!(
+                        "starting a sandboxed compile with {}",
+                        self.toolchain.rustc.display()
+                    ),
+                    e,
+                )
             }
         })
     }

@@ -928,7 +928,10 @@ mod tests {
         assert!(!root.join("builds/old").exists());
         assert!(!root.join("outcomes/o.json").exists());
         assert!(root.join("builds/new/probe-2").exists(), "recently used");
-        assert!(root.join("work/d/main/0/crate/x").exists(), "a working folder");
+        assert!(
+            root.join("work/d/main/0/crate/x").exists(),
+            "a working folder"
+        );
         assert!(root.join("deps/other").exists());
         assert!(root.join("deps/current/deps.json").exists(), "in use");
         assert!(cache.size().total <= cap);

@@ -114,6 +114,18 @@ pub enum CompilerFault {
     Starved { what: String, cpu: f64, wall: f64 },
 }
 
+impl CompilerFault {
+    /// The cause in a few words, for a note.
+    pub fn cause(&self) -> String {
+        match self {
+            CompilerFault::Crashed { how, .. } => format!("rustc was {how}"),
+            CompilerFault::Internal { .. } => "an internal compiler error".into(),
+            CompilerFault::Unexplained { message, .. } => message.clone(),
+            CompilerFault::Starved { .. } => "the compiler got hardly any CPU time".into(),
+        }
+    }
+}
+
 fn detail(message: &str) -> String {
     match message.lines().find(|l| !l.trim().is_empty()) {
         Some(line) => format!(" (it said: {})", line.trim()),

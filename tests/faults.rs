@@ -541,10 +541,10 @@ if [ -d src ] || [ -d u0 ]; then
   elif marked CRASH; then
     kill -SEGV $$
   elif marked ICE; then
-    echo '{{"message":"unexpected panic","code":null,"level":"error: internal compiler error","spans":[],"children":[],"rendered":"error: internal compiler error: unexpected panic\n"}}' >&2
+    printf '%s\n' '{{"message":"unexpected panic","code":null,"level":"error: internal compiler error","spans":[],"children":[],"rendered":"error: internal compiler error: unexpected panic\n"}}' >&2
     exit 101
   elif marked LINK; then
-    echo '{{"message":"linking with `cc` failed: exit status: 1","code":null,"level":"error","spans":[],"children":[],"rendered":"error: linking with `cc` failed: exit status: 1\n"}}' >&2
+    printf '%s\n' '{{"message":"linking with `cc` failed: exit status: 1","code":null,"level":"error","spans":[],"children":[],"rendered":"error: linking with `cc` failed: exit status: 1\n"}}' >&2
     exit 1
   fi
 fi
@@ -595,7 +595,8 @@ fn a_compiler_that_crashes_is_exit_2_never_cached_and_the_batch_error_column() {
     let graded = faulty(&ice, &[]);
     assert_eq!(graded.code, 2, "{graded:?}");
     assert!(
-        graded.stderr.contains("internal compiler error"),
+        graded.stderr.contains("internal compiler error")
+            && graded.stderr.contains("(it said: unexpected panic)"),
         "{}",
         graded.stderr
     );
@@ -603,7 +604,9 @@ fn a_compiler_that_crashes_is_exit_2_never_cached_and_the_batch_error_column() {
     let graded = faulty(&link, &[]);
     assert_eq!(graded.code, 2, "{graded:?}");
     assert!(
-        graded.stderr.contains("without pointing at the code"),
+        graded
+            .stderr
+            .contains("without pointing at the code (linking with `cc` failed: exit status: 1)"),
         "{}",
         graded.stderr
     );
