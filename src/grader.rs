@@ -65,7 +65,12 @@ impl Grader {
         let spec = spec::load(&options.exercise)?;
         let kit = Kit::load(&spec)?;
         let cache = Cache::locate(options.cache_dir.as_deref(), options.cache_max)?;
-        let toolchain = Toolchain::detect()?;
+        // The sandbox's trials (a few milliseconds of forks and mounts) while the toolchain answers.
+        let trials = cache.scratch("trial-")?;
+        let prepared = std::thread::spawn(move || crate::sandbox::prepare(trials.path()));
+        let toolchain = Toolchain::detect();
+        let _ = prepared.join();
+        let toolchain = toolchain?;
         let deps = build::prepare_deps(
             &toolchain,
             &cache,

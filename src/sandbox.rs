@@ -431,6 +431,14 @@ pub fn notes() -> Vec<String> {
         .collect()
 }
 
+/// Finds what isolation this machine allows probe runs and compiles, ahead of the first of each,
+/// trying it in `folder` (any folder grade may write in): a grader calls it on a thread of its
+/// own while it does other things, so that no compile or run waits for the trials.
+pub fn prepare(folder: &Path) {
+    PROBE_ISOLATION.get_or_init(|| choose(Kind::Probe, folder, None));
+    BUILD_ISOLATION.get_or_init(|| choose(Kind::Build, folder, Some(folder)));
+}
+
 // ---- isolation: chosen once per process, for probe runs and for compiles ----
 
 /// The user an isolated child becomes when grade runs as root.
