@@ -199,7 +199,7 @@ pub fn cache(cache_dir: Option<&Path>, cache_max: Option<u64>) -> Result<u8> {
     let cache = crate::cache::Cache::locate(cache_dir, cache_max)?;
     let size = cache.size();
     let mut text = format!(
-        "cache: {}\nsize:  {} of a {} cap (--cache-max or GRADE_CACHE_MAX; above it the least recently used is pruned)\n",
+        "cache: {}\nsize:  {} of a {} cap (--cache-max or GRADE_CACHE_MAX; past 90 % of it the least recently used is pruned)\n",
         cache.root.display(),
         human(size.total),
         human(cache.max)
