@@ -267,10 +267,14 @@ fn floor_command(cache: &Path, exercise: &Path) -> impl Fn() -> Command {
         .unwrap()
         .unwrap()
         .path();
-    let deps: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(deps_dir.join("deps.json")).unwrap()).unwrap();
-    let ndarray = deps["externs"]["ndarray"].as_str().unwrap().to_string();
-    let search = deps["search"].as_str().unwrap().to_string();
+    // A sealed record: a line with its length and hash, then the JSON, whose paths are relative
+    // to the folder of the generation that built them.
+    let record = std::fs::read_to_string(deps_dir.join("deps.json")).unwrap();
+    let deps: serde_json::Value = serde_json::from_str(record.split_once('\n').unwrap().1).unwrap();
+    let generation = deps_dir.join(deps["generation"].as_str().unwrap());
+    let at = |key: &serde_json::Value| generation.join(key.as_str().unwrap()).display().to_string();
+    let ndarray = at(&deps["externs"]["ndarray"]);
+    let search = at(&deps["search"]);
     let out = exercise.join("target").join("floor");
     std::fs::create_dir_all(&out).unwrap();
     let exercise = exercise.to_path_buf();

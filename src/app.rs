@@ -25,6 +25,8 @@ pub const EXIT_ERROR: u8 = 2;
 pub struct Common {
     /// Where builds and observations are cached; the default place when absent.
     pub cache_dir: Option<PathBuf>,
+    /// The cache's cap in bytes; the default cap when absent.
+    pub cache_max: Option<u64>,
     /// Compiles and probe runs at once.
     pub jobs: usize,
     /// Also say on stderr what this machine would not let the sandbox do.
@@ -57,8 +59,7 @@ pub fn grade(request: GradeRequest) -> Result<u8> {
         .unwrap_or_else(|| request.exercise.clone());
     let report = grader.grade_path(&submission);
     announcer.done();
-    let report = report?;
-    say_sandbox_notes(verbose);
+    let report = report.inspect_err(|_| say_notes(verbose, &grader))?;
     match &request.output {
         Some(path) => {
             // The file is for machines (or a page): never colored.
@@ -67,6 +68,9 @@ pub fn grade(request: GradeRequest) -> Result<u8> {
         }
         None => print(&report::render(&report, request.format, use_color())),
     }
+    // After the report: the student does not wait for it.
+    grader.prune_cache();
+    say_notes(verbose, &grader);
     Ok(exit_code_with(&report, request.min_score))
 }
 
@@ -89,8 +93,7 @@ pub fn validate(
     }
     let validation = validate::validate(&grader);
     announcer.done();
-    let validation = validation?;
-    say_sandbox_notes(verbose);
+    let validation = validation.inspect_err(|_| say_notes(verbose, &grader))?;
     print(&report::validation::render(&validation, use_color()));
     let mut passed = validation.passed();
     if let Some(range) = sweep {
@@ -117,6 +120,8 @@ pub fn validate(
         print(&report::validation::render_sweep(&result, use_color()));
         passed &= result.passed();
     }
+    grader.prune_cache();
+    say_notes(verbose, &grader);
     Ok(if passed { EXIT_PASSED } else { EXIT_FAILED })
 }
 
@@ -132,8 +137,9 @@ pub fn bless(exercise: &Path, common: Common) -> Result<u8> {
     }
     let known = grader.known(Origin::Sources);
     announcer.done();
-    let known = known?;
-    say_sandbox_notes(verbose);
+    let known = known.inspect_err(|_| say_notes(verbose, &grader))?;
+    grader.prune_cache();
+    say_notes(verbose, &grader);
     known::write_expected(&grader.spec.expected, &known)?;
     print(&format!(
         "wrote {}: the reference's and {} known mistakes' observations on {} scenarios\n",
@@ -157,6 +163,7 @@ pub(crate) fn grader(
         exercise: exercise.to_path_buf(),
         seed,
         cache_dir: common.cache_dir,
+        cache_max: common.cache_max,
         jobs: common.jobs,
         progress: Box::new(move |progress| line.say(progress)),
     });
@@ -208,14 +215,62 @@ impl Announcer {
     }
 }
 
-/// With `--verbose`, what the sandbox could not do on this machine, once, on stderr. Known only
-/// once a probe has run.
-fn say_sandbox_notes(verbose: bool) {
+/// With `--verbose`, on stderr: what the sandbox could not do on this machine (known once a
+/// probe has run and a build compiled), and what the cache found damaged and made again since
+/// the last call.
+pub(crate) fn say_notes(verbose: bool, grader: &Grader) {
+    let cache = grader.cache().take_notes();
     if verbose {
-        for note in crate::sandbox::notes() {
+        for note in crate::sandbox::notes().into_iter().chain(cache) {
             eprintln!("grade: note: {note}");
         }
     }
+}
+
+/// `grade cache`: where the cache is, its size by kind, and its cap.
+pub fn cache(cache_dir: Option<&Path>, cache_max: Option<u64>) -> Result<u8> {
+    use crate::cache::{human, Kind};
+    let cache = crate::cache::Cache::locate(cache_dir, cache_max)?;
+    let size = cache.size();
+    let mut text = format!(
+        "cache: {}\nsize:  {} of a {} cap (--cache-max or GRADE_CACHE_MAX; past 90 % of it the least recently used is pruned)\n",
+        cache.root.display(),
+        human(size.total),
+        human(cache.max)
+    );
+    for kind in Kind::ALL {
+        let bytes = size.by_kind.get(&kind).copied().unwrap_or(0);
+        if kind == Kind::Other && bytes == 0 {
+            continue;
+        }
+        text.push_str(&format!("  {:>10}  {}\n", human(bytes), kind.describe()));
+    }
+    if let Some(free) = cache.free_space() {
+        text.push_str(&format!("{} free on its disk\n", human(free)));
+    }
+    print(&text);
+    Ok(EXIT_PASSED)
+}
+
+/// `grade cache clean`: removes everything no running grade uses.
+pub fn cache_clean(cache_dir: Option<&Path>) -> Result<u8> {
+    let cache = crate::cache::Cache::locate(cache_dir, None)?;
+    let cleaned = cache.clean();
+    let mut text = format!(
+        "removed {} entries ({}) from {}\n",
+        cleaned.removed,
+        crate::cache::human(cleaned.freed),
+        cache.root.display()
+    );
+    if cleaned.in_use > 0 {
+        text.push_str(&format!(
+            "left {} entries a running grade uses ({} in all now)\n",
+            cleaned.in_use,
+            crate::cache::human(cleaned.size)
+        ));
+    }
+    print(&text);
+    Ok(EXIT_PASSED)
 }
 
 /// 0 when every check passed, 1 otherwise.

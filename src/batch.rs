@@ -111,11 +111,16 @@ pub fn run(request: BatchRequest) -> Result<u8> {
     });
     let chunks: Vec<&[Entry]> = entries.chunks(chunk).collect();
     let graded: Vec<Graded> = crate::parallel::map(&chunks, at_once, |chunk_entries| {
+        // The cache is kept under its cap as the batch goes: room is made before a chunk's
+        // compiles (whose objects and incremental state pass through it) and after, when its
+        // builds are in it.
+        grader.prune_cache();
         let graded = if request.bundle {
             grade_chunk(&grader, chunk_entries, chunk * builds_each)
         } else {
             grade_each(&grader, chunk_entries)
         };
+        grader.prune_cache();
         for g in &graded {
             let line = match &g.result {
                 Ok(r) => format!("{}: {}/{}", g.entry.name, r.score, r.max_score),
@@ -152,6 +157,7 @@ fn grader(request: &BatchRequest, jobs: usize, bar: &ProgressBar) -> Result<Grad
         exercise: request.exercise.clone(),
         seed: request.seed,
         cache_dir: request.common.cache_dir.clone(),
+        cache_max: request.common.cache_max,
         jobs,
         progress: Box::new(move |progress| match progress {
             Progress::Begin(message) if bar.is_hidden() => eprintln!("grade: {message}…"),
@@ -169,9 +175,10 @@ fn chunk_size(entries: usize, workers: usize, builds_each: usize) -> usize {
     entries.div_ceil(workers.max(1) * 3).clamp(1, most)
 }
 
-/// Grades a chunk of entries together (see [`Grader::grade_many`]). An entry that cannot be read
-/// costs its own row; if the chunk as a whole fails, its entries are graded one by one, so that
-/// whatever went wrong costs only the rows it belongs to.
+/// Grades a chunk of entries together (see [`Grader::grade_many`]). An entry that cannot be read,
+/// or whose grading meets a fault of grade's own, costs its own row (its `error`); if the chunk as
+/// a whole fails, its entries are graded one by one, so that whatever went wrong costs only the
+/// rows it belongs to.
 fn grade_chunk(grader: &Grader, chunk: &[Entry], bundle_units: usize) -> Vec<Graded> {
     let read: Vec<_> = chunk
         .iter()
@@ -190,12 +197,14 @@ fn grade_chunk(grader: &Grader, chunk: &[Entry], bundle_units: usize) -> Vec<Gra
         .zip(read)
         .map(|(entry, source)| {
             let result = match source {
-                Ok(_) => {
-                    let mut report = reports.next().expect("one report per source");
-                    // The gradebook names submissions by entry; the report says which.
-                    report.submission = entry.name.clone();
-                    Ok(report)
-                }
+                Ok(_) => match reports.next().expect("one report per source") {
+                    Ok(mut report) => {
+                        // The gradebook names submissions by entry; the report says which.
+                        report.submission = entry.name.clone();
+                        Ok(report)
+                    }
+                    Err(error) => Err(error.to_string()),
+                },
                 Err(error) => Err(error.to_string()),
             };
             Graded {

@@ -18,6 +18,7 @@
 
 use crate::build::{Built, Compiler, Workspace};
 use crate::error::Result;
+use crate::rustc::Messages;
 use crate::sandbox::Exit;
 use crate::stage::{byte_offset, Staged, ROOT};
 use proc_macro2::{TokenStream, TokenTree};
@@ -410,7 +411,7 @@ fn compile_bundle(compiler: &Compiler, units: &[&Unit], capacity: usize) -> Resu
     };
 
     let key = compiler.key(&staged);
-    workspace.lay_out(&staged)?;
+    workspace.lay_out(&staged, &compiler.cache)?;
     let _ = std::fs::remove_file(&compiled);
     let mut extra = Vec::new();
     for slot in 0..capacity {
@@ -425,27 +426,33 @@ fn compile_bundle(compiler: &Compiler, units: &[&Unit], capacity: usize) -> Resu
         .min(Duration::from_secs(10) + Duration::from_secs(capacity as u64));
     let finished = compiler.rustc(&workspace, BUNDLE_ROOT, &extra, timeout)?;
     match finished.exit {
-        Exit::Code(0) => {
-            let binary = compiler.keep_binary(&workspace, &key)?;
+        Exit::Code(0) if workspace.crate_dir().join("probe").is_file() => {
+            let (binary, lock) = compiler.keep_binary(&workspace, &key)?;
             let _ = std::fs::write(&compiled, b"");
             let mut built = Vec::new();
             for (slot, unit) in units.iter().enumerate() {
-                let b = Built {
-                    binary: Some(binary.clone()),
-                    unit: Some(module(slot)),
-                    diagnostics: String::new(),
-                    key: unit.key.clone(),
-                };
+                let b = Built::bundled(unit.key.clone(), &binary, module(slot), &lock);
                 compiler.record(&b)?;
                 built.push(b);
             }
             Ok(Bundle::Built(built))
         }
         Exit::TimedOut => Ok(Bundle::TimedOut),
-        _ => Ok(Bundle::Broken(broken_slots(
-            &finished.stderr.text(),
-            capacity,
-        ))),
+        Exit::Code(1) => {
+            let messages = Messages::parse(&finished.stderr.text());
+            let slots = broken_slots(&messages.error_files(), capacity);
+            if slots.is_empty() {
+                // Errors in no unit (a link that failed): the state it left is not reused.
+                workspace.wipe();
+            }
+            Ok(Bundle::Broken(slots))
+        }
+        // A crash, a limit, an internal compiler error: nothing a unit can be blamed for. Its
+        // units are compiled alone, and the state it left is not reused.
+        _ => {
+            workspace.wipe();
+            Ok(Bundle::Broken(BTreeSet::new()))
+        }
     }
 }
 
@@ -471,15 +478,45 @@ fn read_tree(root: &Path, sub: &str) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-/// The units that rustc's messages point into: `--> u<k>/...` lines.
-fn broken_slots(diagnostics: &str, units: usize) -> BTreeSet<usize> {
-    diagnostics
-        .lines()
-        .filter_map(|line| line.trim_start().strip_prefix("--> u"))
+/// The units that rustc's errors point into: files under `u<k>/`.
+fn broken_slots(files: &BTreeSet<String>, units: usize) -> BTreeSet<usize> {
+    files
+        .iter()
+        .filter_map(|file| file.strip_prefix('u'))
         .filter_map(|rest| rest.split_once('/'))
         .filter_map(|(slot, _)| slot.parse::<usize>().ok())
         .filter(|&slot| slot < units)
         .collect()
+}
+
+/// Whether the code of `staged` gives the linker something of its own to do (a foreign function
+/// to find, a symbol to export, a section, assembly), so that a failed link may be its fault.
+pub fn reaches_the_linker(staged: &Staged) -> bool {
+    staged
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".rs"))
+        .filter_map(|(_, bytes)| TokenStream::from_str(std::str::from_utf8(bytes).ok()?).ok())
+        .any(links)
+}
+
+/// An identifier of [`WHOLE_BINARY`], or an `extern "ABI" { .. }` block, in `tokens`.
+fn links(tokens: TokenStream) -> bool {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    tokens.iter().enumerate().any(|(i, token)| match token {
+        TokenTree::Group(group) => links(group.stream()),
+        TokenTree::Ident(ident) => {
+            let name = ident.to_string();
+            let block = |at: usize| {
+                matches!(tokens.get(at), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Brace)
+            };
+            WHOLE_BINARY.contains(&name.as_str())
+                || (name == "extern"
+                    && (block(i + 1)
+                        || (matches!(tokens.get(i + 1), Some(TokenTree::Literal(_))) && block(i + 2))))
+        }
+        _ => false,
+    })
 }
 
 #[cfg(test)]
@@ -566,12 +603,44 @@ mod tests {
 
     #[test]
     fn errors_name_the_units_they_are_in() {
-        let diagnostics = "error[E0308]: mismatched types\n --> u3/src/backprop.rs:1:25\n  |\n1 | --> u5/x\nerror: x\n   --> u12/src/main.rs:2:1\n  --> /root/.cargo/registry/src/ndarray/lib.rs:3:3\n  --> u40/src/a.rs:1:1\n";
+        let files: BTreeSet<String> = [
+            "u3/src/backprop.rs",
+            "u12/src/main.rs",
+            "/root/.cargo/registry/src/ndarray/lib.rs",
+            "u40/src/a.rs",
+            "src/u5.rs",
+        ]
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
         assert_eq!(
-            broken_slots(diagnostics, 16)
-                .into_iter()
-                .collect::<Vec<_>>(),
+            broken_slots(&files, 16).into_iter().collect::<Vec<_>>(),
             [3, 12]
         );
+    }
+
+    #[test]
+    fn code_that_gives_the_linker_work_is_told_apart() {
+        let staged = |text: &str| Staged {
+            build: "main".into(),
+            files: [(ROOT.to_string(), text.as_bytes().to_vec())].into(),
+        };
+        for linking in [
+            "extern \"C\" { fn missing(); }\nfn main() { unsafe { missing() } }",
+            "extern { fn missing(); }",
+            "fn main() { extern \"C\" { fn f(); } }",
+            "#[no_mangle]\npub fn f() {}",
+            "#[used]\nstatic X: u8 = 0;",
+        ] {
+            assert!(reaches_the_linker(&staged(linking)), "{linking}");
+        }
+        for not in [
+            "fn main() {}",
+            "extern crate std;\nfn main() {}",
+            "pub extern \"C\" fn callback() {}",
+            "fn main() { let s = \"extern { }\"; }",
+        ] {
+            assert!(!reaches_the_linker(&staged(not)), "{not}");
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! Every way `grade` can fail to produce a grade, in one typed enum. Each is exit code 2, and each
-//! message says what to do next. A submission that misbehaves is not an error: it is graded.
+//! message says what to do next. A submission that misbehaves is not an error: it is graded. What
+//! happens to grade itself (a full disk, a compiler that crashes, a damaged cache) is one of these,
+//! never a grade, and is never cached.
 
 use std::path::PathBuf;
 
@@ -44,6 +46,24 @@ pub enum Error {
     #[error("cannot watch the submission for changes: {message}")]
     Watch { message: String },
 
+    /// The file system under `path` is full (or the user's quota is used up).
+    #[error("no space left on device under {}{} ({context}): free space there, or pass --cache-dir (or set GRADE_CACHE_DIR) to put the cache on a disk with room", path.display(), free.as_ref().map(|f| format!(", {f} free")).unwrap_or_default())]
+    NoSpace {
+        path: PathBuf,
+        /// What is free, in words, when it can be known.
+        free: Option<String>,
+        /// What grade was doing.
+        context: String,
+    },
+
+    /// The compiler or its linker failed for a reason that is not the submission's.
+    #[error(transparent)]
+    Compiler(#[from] CompilerFault),
+
+    /// A cache entry was damaged while this grade used it (it was verified before).
+    #[error("a cache entry was damaged while grading ({what}): grade again, and it is made anew")]
+    DamagedCache { what: String },
+
     #[error("{0}")]
     Usage(String),
 }
@@ -54,6 +74,62 @@ impl Error {
             context: context.into(),
             source,
         }
+    }
+
+    /// This error, said as "no space under the cache at `root`" when it is an I/O error of a full
+    /// disk or quota.
+    pub fn in_cache(self, root: &std::path::Path) -> Error {
+        match self {
+            Error::Io { context, source } if crate::cache::is_no_space(&source) => Error::NoSpace {
+                path: root.to_path_buf(),
+                free: rustix::fs::statvfs(root)
+                    .ok()
+                    .map(|s| crate::cache::human(s.f_bavail.saturating_mul(s.f_frsize))),
+                context,
+            },
+            other => other,
+        }
+    }
+}
+
+/// How a compile failed for a reason that is not the submission's: each says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum CompilerFault {
+    /// rustc (or its linker) was killed by a signal grade did not send, or crashed, twice (the
+    /// second time from scratch).
+    #[error("rustc crashed ({how}) compiling {what}, twice, the second time without its incremental state: not the submission's fault. Grade again; if it goes on, check the toolchain (`rustc -vV`) or point RUSTC at another one{}", detail(.message))]
+    Crashed {
+        what: String,
+        how: String,
+        message: String,
+    },
+    /// rustc hit an internal compiler error: a bug of rustc, whatever the code.
+    #[error("rustc hit an internal compiler error (a bug of rustc, not of the submission) compiling {what}: try another toolchain (RUSTC), or report it to https://github.com/rust-lang/rust/issues{}", detail(.message))]
+    Internal { what: String, message: String },
+    /// rustc failed without pointing at any file of the crate (the linker, its output), twice.
+    #[error("rustc failed compiling {what} without pointing at the code ({message}): check that a C linker (cc) is installed and that the cache folder is writable")]
+    Unexplained { what: String, message: String },
+    /// The compile ran out of wall-clock time while getting hardly any CPU time.
+    #[error("the compiler got only {cpu:.1} s of CPU time in {wall:.0} s compiling {what}: the machine is too busy. Grade again when it is quieter, or with fewer --jobs")]
+    Starved { what: String, cpu: f64, wall: f64 },
+}
+
+impl CompilerFault {
+    /// The cause in a few words, for a note.
+    pub fn cause(&self) -> String {
+        match self {
+            CompilerFault::Crashed { how, .. } => format!("rustc was {how}"),
+            CompilerFault::Internal { .. } => "an internal compiler error".into(),
+            CompilerFault::Unexplained { message, .. } => message.clone(),
+            CompilerFault::Starved { .. } => "the compiler got hardly any CPU time".into(),
+        }
+    }
+}
+
+fn detail(message: &str) -> String {
+    match message.lines().find(|l| !l.trim().is_empty()) {
+        Some(line) => format!(" (it said: {})", line.trim()),
+        None => String::new(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! is made once per exercise and grades any number of submissions, sharing the toolchain, the
 //! prebuilt dependencies and the reference's and known mistakes' observations between them.
 
-use crate::build::{self, Built, Compiler, Progress, Toolchain};
+use crate::build::{self, Built, Compiler, Progress, Rejection, Toolchain};
 use crate::bundle;
 use crate::cache::{Cache, Key};
 use crate::diagnose;
@@ -27,6 +27,8 @@ pub struct Options {
     pub seed: Option<u64>,
     /// The cache folder (see [`Cache::locate`]).
     pub cache_dir: Option<PathBuf>,
+    /// The cache's cap in bytes ([`crate::cache::DEFAULT_MAX`] when absent).
+    pub cache_max: Option<u64>,
     /// Parallel compiles and probe runs.
     pub jobs: usize,
     /// Told about slow steps (building the dependencies, the reference, the known mistakes).
@@ -49,8 +51,8 @@ pub struct Grader {
     known: Mutex<Option<Arc<Known>>>,
 }
 
-/// One source's builds, by build id: a build, or why it could not be staged.
-pub type Builds = BTreeMap<String, Result<Built, String>>;
+/// One source's builds, by build id: a binary, or the submission's reason for none.
+pub type Builds = BTreeMap<String, Built>;
 
 /// Where the known observations come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +67,13 @@ impl Grader {
     pub fn new(options: Options) -> Result<Grader> {
         let spec = spec::load(&options.exercise)?;
         let kit = Kit::load(&spec)?;
-        let cache = Cache::locate(options.cache_dir.as_deref())?;
-        let toolchain = Toolchain::detect()?;
+        let cache = Cache::locate(options.cache_dir.as_deref(), options.cache_max)?;
+        // The sandbox's trials (a few milliseconds of forks and mounts) while the toolchain answers.
+        let trials = cache.scratch("trial-")?;
+        let prepared = std::thread::spawn(move || crate::sandbox::prepare(trials.path()));
+        let toolchain = Toolchain::detect();
+        let _ = prepared.join();
+        let toolchain = toolchain?;
         let deps = build::prepare_deps(
             &toolchain,
             &cache,
@@ -74,18 +81,21 @@ impl Grader {
             spec.library.as_deref(),
             &spec.optimize,
             &*options.progress,
-        )?;
-        let compiler = Compiler {
+        )
+        .map_err(|e| e.in_cache(&cache.root))?;
+        let hide = hidden(&spec, &cache);
+        let compiler = Compiler::new(
             toolchain,
             deps,
-            cache: cache.clone(),
-            timeout: Duration::from_secs_f64(spec.limits.build_timeout),
-        };
+            cache.clone(),
+            Duration::from_secs_f64(spec.limits.build_timeout),
+            hide.clone(),
+        );
         let limits = RunLimits {
             memory_mib: spec.limits.memory_mib,
             cpu_seconds: spec.limits.cpu_seconds,
             output_kib: spec.limits.output_kib,
-            hide: hidden(&spec, &cache),
+            hide,
             submission_files: spec.submission.clone(),
         };
         Ok(Grader {
@@ -138,16 +148,28 @@ impl Grader {
         self.seed
     }
 
+    /// The cache this grader uses.
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    /// Keeps the cache under its cap (see [`Cache::prune`]), never touching the dependencies
+    /// this grader uses.
+    pub fn prune_cache(&self) {
+        self.cache.prune(Some(&self.compiler.deps.dir));
+    }
+
     /// Grades the submission at `path` (a file or a folder).
     pub fn grade_path(&self, path: &Path) -> Result<Report> {
         let source = Source::read(&self.spec, path)?;
         self.grade(&source)
     }
 
-    /// Grades one submission.
+    /// Grades one submission. Grade's own faults (a full disk, a crashed compiler, a damaged
+    /// cache) are an error, never a grade.
     pub fn grade(&self, source: &Source) -> Result<Report> {
         // The known observations are needed only at judging: make them (once) while this builds.
-        let ((builds, outcomes), known) = std::thread::scope(|scope| {
+        let (built, known) = std::thread::scope(|scope| {
             let known = scope.spawn(|| self.known(Origin::Expected));
             let built = self.build_and_probe(source);
             (
@@ -157,24 +179,34 @@ impl Grader {
                     .expect("the known-observations thread does not panic"),
             )
         });
-        let (outcomes, known) = (outcomes?, known?);
+        let in_cache = |e: Error| e.in_cache(&self.cache.root);
+        let (builds, outcomes) = built.map_err(in_cache)?;
+        let known = known.map_err(in_cache)?;
         Ok(self.report(&source.label, summary(&builds, source), &outcomes, &known))
     }
 
     /// Grades many submissions at once, their builds compiled in bundles (padded to
     /// `bundle_units`, when a batch grades chunk after chunk): the same reports as
-    /// [`Grader::grade`] gives each, for a fraction of the compiler's work.
-    pub fn grade_many(&self, sources: &[&Source], bundle_units: usize) -> Result<Vec<Report>> {
+    /// [`Grader::grade`] gives each, for a fraction of the compiler's work. Grade's own fault
+    /// while grading one submission is that submission's error; the others are graded.
+    pub fn grade_many(
+        &self,
+        sources: &[&Source],
+        bundle_units: usize,
+    ) -> Result<Vec<Result<Report>>> {
         let known = self.known(Origin::Expected)?;
         let builds = self.build_all(sources, bundle_units);
-        let outcomes = self.probe_all(&builds, false)?;
+        let ok: Vec<&Builds> = builds.iter().filter_map(|b| b.as_ref().ok()).collect();
+        let mut outcomes = self.probe_all(&ok, false).into_iter();
         Ok(sources
             .iter()
-            .zip(&builds)
-            .zip(&outcomes)
-            .map(|((source, builds), outcomes)| {
-                self.report(&source.label, summary(builds, source), outcomes, &known)
+            .zip(builds)
+            .map(|(source, builds)| {
+                let builds = builds?;
+                let outcomes = outcomes.next().expect("one per built source")?;
+                Ok(self.report(&source.label, summary(&builds, source), &outcomes, &known))
             })
+            .map(|r: Result<Report>| r.map_err(|e| e.in_cache(&self.cache.root)))
             .collect())
     }
 
@@ -252,16 +284,18 @@ impl Grader {
 
     /// Compiles every build of every source, in bundles (see [`bundle`]), `jobs` at once; a bundle
     /// smaller than `bundle_units` is padded to it (0: no padding). A build that cannot be staged,
-    /// or that rustc rejects, is recorded with the reason; only the machine's faults are errors.
-    pub fn build_all(&self, sources: &[&Source], bundle_units: usize) -> Vec<Builds> {
-        let mut builds: Vec<Builds> = sources.iter().map(|_| Builds::new()).collect();
+    /// or that rustc rejects, is recorded with the reason; grade's own faults are a source's error.
+    pub fn build_all(&self, sources: &[&Source], bundle_units: usize) -> Vec<Result<Builds>> {
+        let mut builds: Vec<Result<Builds>> = sources.iter().map(|_| Ok(Builds::new())).collect();
         let mut staged = Vec::new();
         for (s, source) in sources.iter().enumerate() {
             for id in self.spec.build_ids() {
                 match self.kit.stage(source, &id) {
                     Ok(build) => staged.push((s, id, build)),
                     Err(reason) => {
-                        builds[s].insert(id, Err(reason));
+                        if let Ok(b) = &mut builds[s] {
+                            b.insert(id, Built::unstaged(reason));
+                        }
                     }
                 }
             }
@@ -269,76 +303,120 @@ impl Grader {
         let all: Vec<&Staged> = staged.iter().map(|(_, _, build)| build).collect();
         let compiled = bundle::compile_all(&self.compiler, &all, self.jobs, bundle_units);
         for ((s, id, _), built) in staged.into_iter().zip(compiled) {
-            builds[s].insert(id, built.map_err(|e| e.to_string()));
+            match (built, &mut builds[s]) {
+                (Ok(built), Ok(b)) => {
+                    b.insert(id, built);
+                }
+                (Err(error), slot @ Ok(_)) => *slot = Err(error),
+                (_, Err(_)) => {}
+            }
         }
         builds
     }
 
     /// Runs every scenario of every source on the build it names, all in parallel. `trusted`
-    /// outcomes are cached by build, since the same build always behaves the same.
-    pub fn probe_all(&self, builds: &[Builds], trusted: bool) -> Result<Vec<Outcomes>> {
+    /// outcomes are cached by build, since the same build always behaves the same. Grade's own
+    /// fault in running one source's scenarios is that source's error.
+    pub fn probe_all(&self, builds: &[&Builds], trusted: bool) -> Vec<Result<Outcomes>> {
         let mut work: Vec<(usize, &Scenario)> = (0..builds.len())
             .flat_map(|b| self.spec.scenarios.iter().map(move |s| (b, s)))
             .collect();
         longest_first(&mut work, |(_, s)| s);
         let results = parallel::map(&work, self.jobs, |&(b, scenario)| {
-            self.run_scenario(&builds[b], scenario, trusted)
+            self.run_scenario(builds[b], scenario, trusted)
         });
-        let mut outcomes: Vec<Outcomes> = builds.iter().map(|_| Outcomes::new()).collect();
+        let mut outcomes: Vec<Result<Outcomes>> =
+            builds.iter().map(|_| Ok(Outcomes::new())).collect();
         for ((b, scenario), result) in work.into_iter().zip(results) {
-            outcomes[b].insert(scenario.id.clone(), result?);
+            match (result, &mut outcomes[b]) {
+                (Ok(outcome), Ok(all)) => {
+                    all.insert(scenario.id.clone(), outcome);
+                }
+                (Err(error), slot @ Ok(_)) => *slot = Err(error),
+                (_, Err(_)) => {}
+            }
         }
-        Ok(outcomes)
+        outcomes
     }
 
-    /// Stages and compiles one build of `source`: the build, or why it cannot be staged. Only the
-    /// machine's faults (no compiler, a full disk) become an error string too.
-    fn compile(&self, source: &Source, build: &str) -> Result<Built, String> {
-        let staged = self.kit.stage(source, build)?;
-        self.compiler.compile(&staged).map_err(|e| e.to_string())
+    /// Stages and compiles one build of `source`: the build, or the submission's reason why there
+    /// is none; grade's own faults (a full disk, a crashed compiler) are an error.
+    fn compile(&self, source: &Source, build: &str) -> Result<Built> {
+        match self.kit.stage(source, build) {
+            Ok(staged) => self.compiler.compile(&staged),
+            Err(reason) => Ok(Built::unstaged(reason)),
+        }
     }
 
     /// Runs one scenario on the build it names, or says why it cannot run.
     fn run_scenario(&self, builds: &Builds, scenario: &Scenario, trusted: bool) -> Result<Outcome> {
         let not_built = |reason: String| Ok(Outcome::NotBuilt { reason });
         // When the submission itself does not compile, that is the one reason for every check.
-        if matches!(
-            builds.get("main"),
-            Some(Err(_) | Ok(Built { binary: None, .. }))
-        ) {
-            return not_built(
-                "the submission does not compile (see the compiler's messages)".into(),
-            );
+        if let Some(Built {
+            result: Err(rejection),
+            ..
+        }) = builds.get("main")
+        {
+            return not_built(match rejection {
+                Rejection::Limit { limit, .. } => {
+                    format!("the submission does not compile: {limit}")
+                }
+                _ => "the submission does not compile (see the compiler's messages)".into(),
+            });
         }
         match builds.get(&scenario.build) {
-            Some(Ok(Built {
-                binary: Some(binary),
-                unit,
+            Some(Built {
+                result: Ok(binary),
                 key,
                 ..
-            })) => {
-                let (seed, unit) = (self.seed_of(scenario), unit.as_deref());
+            }) => {
+                let (seed, unit) = (self.seed_of(scenario), binary.unit.as_deref());
                 if trusted && self.cache_outcomes {
-                    probe::run_cached(binary, unit, key, scenario, seed, &self.limits, &self.cache)
+                    probe::run_cached(
+                        &binary.path,
+                        unit,
+                        key,
+                        scenario,
+                        seed,
+                        &self.limits,
+                        &self.cache,
+                    )
                 } else if trusted {
-                    probe::run_trusted(binary, unit, scenario, seed, &self.limits, &self.cache)
+                    probe::run_trusted(
+                        &binary.path,
+                        unit,
+                        scenario,
+                        seed,
+                        &self.limits,
+                        &self.cache,
+                    )
                 } else {
-                    probe::run(binary, unit, scenario, seed, &self.limits, &self.cache)
+                    probe::run(
+                        &binary.path,
+                        unit,
+                        scenario,
+                        seed,
+                        &self.limits,
+                        &self.cache,
+                    )
                 }
             }
-            Some(Ok(built)) => not_built(format!(
+            Some(Built {
+                result: Err(Rejection::Unstaged { reason }),
+                ..
+            }) => not_built(reason.clone()),
+            Some(built) => not_built(format!(
                 "{} does not compile:\n{}",
                 self.variant_title(&scenario.build),
-                built.diagnostics
+                built.diagnostics()
             )),
-            Some(Err(reason)) => not_built(reason.clone()),
             None => not_built(format!("no build `{}`", scenario.build)),
         }
     }
 
     /// One submission's builds and outcomes, pipelined: the scenarios of `main` (the longest, as
     /// a rule) start as soon as it is built, while the variants still compile.
-    fn build_and_probe(&self, source: &Source) -> (Builds, Result<Outcomes>) {
+    fn build_and_probe(&self, source: &Source) -> Result<(Builds, Outcomes)> {
         let compile = |id: &str| self.compile(source, id);
         let run = |builds: &Builds, build: &str| -> Result<Outcomes> {
             let mut scenarios: Vec<&Scenario> = self
@@ -367,21 +445,29 @@ impl Grader {
                 .map(|v| (v.id.clone(), scope.spawn(move || compile(&v.id))))
                 .collect();
             let mut builds = Builds::new();
-            builds.insert("main".to_string(), compile("main"));
-            let mut outcomes = run(&builds, "main");
+            let main = compile("main");
+            let mut outcomes = main.and_then(|main| {
+                builds.insert("main".to_string(), main);
+                run(&builds, "main")
+            });
+            // Every compile ends before the first fault is said: none is left running.
             for (id, handle) in variants {
-                builds.insert(id, handle.join().expect("a compile does not panic"));
+                let built = handle.join().expect("a compile does not panic");
+                outcomes = outcomes.and_then(|all| {
+                    builds.insert(id, built?);
+                    Ok(all)
+                });
             }
             for variant in &self.spec.variants {
-                if !builds.contains_key(&variant.id) {
-                    builds.insert(variant.id.clone(), compile(&variant.id));
-                }
                 outcomes = outcomes.and_then(|mut all| {
+                    if !builds.contains_key(&variant.id) {
+                        builds.insert(variant.id.clone(), compile(&variant.id)?);
+                    }
                     all.extend(run(&builds, &variant.id)?);
                     Ok(all)
                 });
             }
-            (builds, outcomes)
+            outcomes.map(|outcomes| (builds, outcomes))
         })
     }
 
@@ -490,25 +576,33 @@ impl Grader {
                 mistakes.len()
             )));
         }
-        let builds = self.build_all(&sources, 0);
+        let builds = self
+            .build_all(&sources, 0)
+            .into_iter()
+            .collect::<Result<Vec<Builds>>>()?;
         for (id, built) in &builds[0] {
-            match built {
-                Ok(b) if b.ok() => {}
-                Ok(b) => {
-                    return Err(Error::Reference {
-                        what: format!("does not compile (build `{id}`)"),
-                        message: b.diagnostics.clone(),
-                    })
-                }
-                Err(reason) => {
+            match &built.result {
+                Ok(_) => {}
+                Err(Rejection::Unstaged { reason }) => {
                     return Err(Error::Reference {
                         what: format!("cannot be staged (build `{id}`)"),
                         message: reason.clone(),
                     })
                 }
+                Err(rejection) => {
+                    return Err(Error::Reference {
+                        what: format!("does not compile (build `{id}`)"),
+                        message: rejection.diagnostics(),
+                    })
+                }
             }
         }
-        let mut outcomes = self.probe_all(&builds, true)?.into_iter();
+        let all: Vec<&Builds> = builds.iter().collect();
+        let mut outcomes = self
+            .probe_all(&all, true)
+            .into_iter()
+            .collect::<Result<Vec<Outcomes>>>()?
+            .into_iter();
         let reference_outcomes = outcomes.next().expect("the reference's");
         for (id, outcome) in &reference_outcomes {
             if let Some(why) = judge::problem(outcome) {
@@ -561,13 +655,9 @@ fn longest_first<T>(runs: &mut [T], scenario: impl Fn(&T) -> &Scenario) {
 /// How the submission's own build went, for the report.
 fn summary(builds: &Builds, source: &Source) -> BuildSummary {
     match builds.get("main") {
-        Some(Ok(built)) => BuildSummary {
+        Some(built) => BuildSummary {
             ok: built.ok(),
-            diagnostics: name_files(&built.diagnostics, source),
-        },
-        Some(Err(reason)) => BuildSummary {
-            ok: false,
-            diagnostics: name_files(reason, source),
+            diagnostics: name_files(&built.diagnostics(), source),
         },
         None => BuildSummary {
             ok: false,

@@ -103,7 +103,7 @@ pub fn problem(outcome: &Outcome) -> Option<String> {
             operation: operation.as_deref(),
             context: context.as_deref(),
         }),
-        Outcome::Failed { reason, .. } => reason.clone(),
+        Outcome::Failed { reason, .. } => reason.to_string(),
         Outcome::NotBuilt { reason } => reason.clone(),
     })
 }

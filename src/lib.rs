@@ -23,6 +23,7 @@ pub mod known;
 pub mod parallel;
 pub mod probe;
 pub mod report;
+pub mod rustc;
 pub mod sandbox;
 pub mod score;
 pub mod spec;

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 ///
 /// Exit codes: 0 every check passed; 1 graded, some check did not pass (a submission that does not
 /// compile is graded); 2 could not grade (bad arguments, a bad exercise.toml, a missing file, no
-/// toolchain).
+/// toolchain, or a fault of grade's own: a full disk, a crashed compiler, a damaged cache).
 #[derive(Parser)]
 #[command(
     name = "grade",
@@ -85,6 +85,26 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Where the cache is, how much it holds of each kind, and its cap. Above the cap, every grade
+    /// prunes the least recently used builds, observations and working folders (never what a
+    /// running grade uses); `grade cache clean` empties it.
+    Cache {
+        #[command(subcommand)]
+        action: Option<CacheAction>,
+        /// The cache folder [default: $XDG_CACHE_HOME/grade or ~/.cache/grade].
+        #[arg(long, value_name = "DIR", env = "GRADE_CACHE_DIR", global = true)]
+        cache_dir: Option<PathBuf>,
+        /// The cache's cap, e.g. 500M or 2G [default: 1G].
+        #[arg(long, value_name = "SIZE", env = "GRADE_CACHE_MAX", value_parser = parse_size, global = true)]
+        cache_max: Option<u64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CacheAction {
+    /// Removes everything in the cache that no running grade uses (the next grade builds the
+    /// dependencies again).
+    Clean,
 }
 
 #[derive(Args)]
@@ -131,11 +151,17 @@ struct CommonArgs {
     #[arg(long, value_name = "DIR", env = "GRADE_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
 
+    /// The cache's cap, e.g. 500M or 2G: above it, the least recently used builds, observations
+    /// and working folders are pruned after each grade [default: 1G].
+    #[arg(long, value_name = "SIZE", env = "GRADE_CACHE_MAX", value_parser = parse_size)]
+    cache_max: Option<u64>,
+
     /// Compiles and probe runs at once [default: the number of cores].
     #[arg(long, short, value_name = "N")]
     jobs: Option<usize>,
 
-    /// Also say on stderr what this machine would not let the sandbox do to probe runs.
+    /// Also say on stderr what this machine would not let the sandbox do to probe runs and
+    /// compiles, and what the cache found damaged and made again.
     #[arg(long, short)]
     verbose: bool,
 }
@@ -183,6 +209,10 @@ fn parse_seeds(text: &str) -> Result<std::ops::RangeInclusive<u64>, String> {
     Ok(range)
 }
 
+fn parse_size(text: &str) -> Result<u64, String> {
+    grade::cache::parse_size(text)
+}
+
 fn parse_score(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(score) if score.is_finite() && score >= 0.0 => Ok(score),
@@ -194,6 +224,7 @@ impl From<CommonArgs> for Common {
     fn from(args: CommonArgs) -> Common {
         Common {
             cache_dir: args.cache_dir,
+            cache_max: args.cache_max,
             jobs: args.jobs.unwrap_or_else(grade::parallel::cores),
             verbose: args.verbose,
         }
@@ -210,6 +241,14 @@ fn main() -> ExitCode {
             common,
         }) => app::validate(&exercise, seed, seeds, common.into()),
         Some(Command::Bless { exercise, common }) => app::bless(&exercise, common.into()),
+        Some(Command::Cache {
+            action,
+            cache_dir,
+            cache_max,
+        }) => match action {
+            None => app::cache(cache_dir.as_deref(), cache_max),
+            Some(CacheAction::Clean) => app::cache_clean(cache_dir.as_deref()),
+        },
         Some(Command::Batch {
             exercise,
             submissions,

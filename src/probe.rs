@@ -1,6 +1,8 @@
 //! The probe stage: runs a built probe binary once per scenario, in the sandbox, and turns what came
 //! back into plain observations. It decides nothing about correctness; it only says what happened:
-//! the values the probe reported, or the panic, the crash or the timeout that prevented it.
+//! the values the probe reported, or the panic, the crash or the timeout that prevented it, as a
+//! typed [`Failure`] read from how the run ended and what the kernel counted of it. A run grade
+//! could not start is an error, never an outcome.
 
 use crate::cache::{Cache, Key};
 use crate::error::{Error, Result};
@@ -82,7 +84,7 @@ pub enum Outcome {
         printed: Printed,
     },
     /// It never reported: it crashed, was killed by a limit, exited early or timed out.
-    Failed { reason: String, printed: Printed },
+    Failed { reason: Failure, printed: Printed },
     /// The build it needs does not exist.
     NotBuilt { reason: String },
 }
@@ -101,6 +103,73 @@ impl Outcome {
             | Outcome::Panicked { printed, .. }
             | Outcome::Failed { printed, .. } => Some(printed),
             Outcome::NotBuilt { .. } => None,
+        }
+    }
+}
+
+/// Why a run made no report: what the submission's code did. Grade's own trouble running it is an
+/// [`Error`], never one of these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "failure", rename_all = "snake_case")]
+pub enum Failure {
+    /// It outlived its wall-clock bound.
+    TimedOut { seconds: f64 },
+    /// It used up its CPU time.
+    CpuLimit { seconds: u64 },
+    /// An allocation went past its memory limit.
+    MemoryLimit { mib: u64 },
+    /// Its stack overflowed.
+    StackOverflow,
+    /// It wrote a file larger than its limit.
+    FileTooLarge,
+    /// A signal ended it (`6` is an abort).
+    Signal { signal: i32 },
+    /// It exited without reporting.
+    ExitedEarly { code: i32 },
+    /// It reported more than the channel takes.
+    TooMuchReported { mib: u64 },
+    /// It reported an observation with a name longer than this.
+    LongName { cap: usize },
+    /// The probe said the scenario was not one it knows (a submission may write this too).
+    Rejected { scenario: String, message: String },
+    /// It reported something that is not observations.
+    NotObservations,
+}
+
+impl Failure {
+    /// Whether the same build may behave otherwise next time (a busy machine slows it): such an
+    /// outcome is not cached.
+    pub fn transient(&self) -> bool {
+        matches!(self, Failure::TimedOut { .. } | Failure::CpuLimit { .. })
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::TimedOut { seconds } => {
+                write!(f, "timed out after {} s", format_seconds(*seconds))
+            }
+            Failure::CpuLimit { seconds } => write!(f, "killed: CPU time limit {seconds} s"),
+            Failure::MemoryLimit { mib } => write!(f, "killed: memory limit {mib} MiB"),
+            Failure::StackOverflow => write!(f, "stack overflow"),
+            Failure::FileTooLarge => write!(f, "killed: wrote a file larger than the limit"),
+            Failure::Signal { signal: 9 } => write!(f, "killed (SIGKILL)"),
+            Failure::Signal { signal: 6 } => write!(f, "aborted (SIGABRT)"),
+            Failure::Signal { signal: 11 } => write!(f, "crashed (segmentation fault)"),
+            Failure::Signal { signal } => write!(f, "killed by signal {signal}"),
+            Failure::ExitedEarly { code } => write!(f, "exited with code {code} before reporting"),
+            Failure::TooMuchReported { mib } => {
+                write!(f, "reported more than {mib} MiB of observations")
+            }
+            Failure::LongName { cap } => write!(
+                f,
+                "reported an observation whose name is longer than {cap} bytes"
+            ),
+            Failure::Rejected { scenario, message } => {
+                write!(f, "the probe rejected scenario `{scenario}`: {message}")
+            }
+            Failure::NotObservations => write!(f, "reported something that is not observations"),
         }
     }
 }
@@ -179,6 +248,7 @@ fn probe(
         clear_env: true,
         channel: true,
         isolate: true,
+        writable: None,
         hide: limits.hide.clone(),
         limits: Limits {
             wall: scenario.timeout,
@@ -193,8 +263,12 @@ fn probe(
             channel_cap: 16 << 20,
         },
     };
-    let finished =
-        sandbox::run(&job).map_err(|e| Error::io(format!("running {}", binary.display()), e))?;
+    let finished = sandbox::run(&job).map_err(|e| {
+        cache.io(
+            format!("starting a sandboxed run of {}", binary.display()),
+            e,
+        )
+    })?;
     interpret(&finished, scenario, limits, trusted)
 }
 
@@ -209,8 +283,9 @@ pub fn run_cached(
     limits: &RunLimits,
     cache: &Cache,
 ) -> Result<Outcome> {
-    // v2: probe runs are told the submitted files and can read their own binary (panic frames).
-    let mut key = Key::new("outcome-v2");
+    // v3: sealed entries, typed failures; probe runs are told the submitted files and can read
+    // their own binary (panic frames).
+    let mut key = Key::new("outcome-v3");
     key.add(build_key.as_bytes());
     key.add(limits.submission_files.join(",").as_bytes());
     // Under other limits the same build may behave otherwise (a lower memory limit can kill it).
@@ -228,15 +303,20 @@ pub fn run_cached(
         .root
         .join(crate::cache::OUTCOMES)
         .join(format!("{}.json", key.finish()));
-    if let Some(outcome) = std::fs::read(&path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-    {
-        return Ok(outcome);
+    match crate::cache::read_sealed(&path) {
+        Ok(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(outcome) => {
+                crate::cache::touch(&path);
+                return Ok(outcome);
+            }
+            Err(e) => cache.discard(&path, &format!("not an outcome of this version: {e}")),
+        },
+        Err(crate::cache::Unusable::Missing) => {}
+        Err(crate::cache::Unusable::Damaged(why)) => cache.discard(&path, &why),
     }
     let outcome = probe(binary, unit, scenario, seed, limits, cache, true)?;
-    if !matches!(&outcome, Outcome::Failed { reason, .. } if reason.starts_with("timed out")) {
-        crate::cache::write_atomic(&path, &serde_json::to_vec(&outcome).expect("serialises"))?;
+    if !matches!(&outcome, Outcome::Failed { reason, .. } if reason.transient()) {
+        crate::cache::write_sealed(&path, &serde_json::to_vec(&outcome).expect("serialises"))?;
     }
     Ok(outcome)
 }
@@ -264,30 +344,43 @@ fn interpret(
         .channel
         .as_deref()
         .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
-    let failed = |reason: String| {
+    let failed = |reason: Failure| {
         Ok(Outcome::Failed {
             reason,
             printed: printed.clone(),
         })
     };
+    let usage = finished.usage;
     match finished.exit {
-        Exit::TimedOut => failed(format!("timed out after {} s", seconds(scenario.timeout))),
-        Exit::Signal(signal) => failed(signal_reason(signal, &printed.stderr, limits)),
-        Exit::Code(_) if finished.channel_overflow => {
-            failed("reported more than 16 MiB of observations".into())
+        Exit::TimedOut => failed(Failure::TimedOut {
+            seconds: scenario.timeout.as_secs_f64(),
+        }),
+        Exit::Signal(libc::SIGXCPU) => failed(Failure::CpuLimit {
+            seconds: limits.cpu_seconds,
+        }),
+        // The hard limit, a second after the soft one.
+        Exit::Signal(libc::SIGKILL) if usage.cpu.as_secs() >= limits.cpu_seconds => {
+            failed(Failure::CpuLimit {
+                seconds: limits.cpu_seconds,
+            })
         }
+        Exit::Signal(libc::SIGXFSZ) => failed(Failure::FileTooLarge),
+        // Rust aborts when an allocation fails: near the limit, the kernel's count says so.
+        Exit::Signal(libc::SIGABRT) if usage.max_rss >= (limits.memory_mib << 20) / 2 => {
+            failed(Failure::MemoryLimit {
+                mib: limits.memory_mib,
+            })
+        }
+        Exit::Signal(libc::SIGABRT) => failed(runtime_abort(&printed.stderr, limits)),
+        Exit::Signal(signal) => failed(Failure::Signal { signal }),
+        Exit::Code(_) if finished.channel_overflow => failed(Failure::TooMuchReported { mib: 16 }),
         Exit::Code(code) => {
             let Some(report) = report else {
-                if printed.stderr.contains("memory allocation of") {
-                    return failed(format!("killed: memory limit {} MiB", limits.memory_mib));
-                }
-                return failed(format!("exited with code {code} before reporting"));
+                return failed(Failure::ExitedEarly { code });
             };
             if let Some(values) = report.get("observations").and_then(|o| o.as_object()) {
                 if values.keys().any(|key| key.len() > NAME_CAP) {
-                    return failed(format!(
-                        "reported an observation whose name is longer than {NAME_CAP} bytes"
-                    ));
+                    return failed(Failure::LongName { cap: NAME_CAP });
                 }
                 let values = values
                     .iter()
@@ -325,18 +418,40 @@ fn interpret(
                 });
             }
             if let Some(message) = report.get("error").and_then(|e| e.as_str()) {
-                let message = format!(
-                    "rejected scenario `{}`: {}",
-                    scenario.id,
-                    clip(message, TEXT_CAP)
-                );
+                let rejected = Failure::Rejected {
+                    scenario: scenario.id.clone(),
+                    message: clip(message, TEXT_CAP),
+                };
                 if trusted {
-                    return Err(Error::Probe { message });
+                    return Err(Error::Probe {
+                        message: rejected
+                            .to_string()
+                            .trim_start_matches("the probe ")
+                            .to_string(),
+                    });
                 }
                 // The submission may have written it: a reason for its checks, not grade's failure.
-                return failed(format!("the probe {message}"));
+                return failed(rejected);
             }
-            failed("reported something that is not observations".into())
+            failed(Failure::NotObservations)
+        }
+    }
+}
+
+/// An abort the kernel's counts do not explain, named as the Rust runtime named it on stderr
+/// before aborting: a stack overflow, or an allocation refused below the limit's half (one huge
+/// request). The words only choose among the submission's own failures; whose failure it is
+/// never depends on text.
+fn runtime_abort(stderr: &str, limits: &RunLimits) -> Failure {
+    if stderr.contains("has overflowed its stack") {
+        Failure::StackOverflow
+    } else if stderr.contains("memory allocation of") {
+        Failure::MemoryLimit {
+            mib: limits.memory_mib,
+        }
+    } else {
+        Failure::Signal {
+            signal: libc::SIGABRT,
         }
     }
 }
@@ -366,25 +481,7 @@ fn clip(text: &str, cap: usize) -> String {
     format!("{}… ({} more bytes)", &text[..end], text.len() - end)
 }
 
-fn signal_reason(signal: i32, stderr: &str, limits: &RunLimits) -> String {
-    if stderr.contains("has overflowed its stack") {
-        return "stack overflow".into();
-    }
-    if stderr.contains("memory allocation of") {
-        return format!("killed: memory limit {} MiB", limits.memory_mib);
-    }
-    match signal {
-        24 => format!("killed: CPU time limit {} s", limits.cpu_seconds),
-        25 => "killed: wrote a file larger than the limit".into(),
-        9 => "killed (SIGKILL)".into(),
-        6 => "aborted (SIGABRT)".into(),
-        11 => "crashed (segmentation fault)".into(),
-        other => format!("killed by signal {other}"),
-    }
-}
-
-fn seconds(d: Duration) -> String {
-    let s = d.as_secs_f64();
+fn format_seconds(s: f64) -> String {
     if s.fract() == 0.0 {
         format!("{s:.0}")
     } else {
@@ -496,6 +593,7 @@ mod tests {
             channel: Some(channel.as_bytes().to_vec()),
             channel_overflow: false,
             wall: Duration::ZERO,
+            usage: Default::default(),
         };
         let scenario = Scenario {
             id: "layer-1".into(),
@@ -524,7 +622,7 @@ mod tests {
             panic!("not a failure")
         };
         assert_eq!(
-            reason,
+            reason.to_string(),
             "the probe rejected scenario `layer-1`: missing parameter `lr`"
         );
     }

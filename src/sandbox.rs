@@ -19,7 +19,10 @@
 //!
 //! In C's mount namespace every file system is read-only except two private tmpfs: one over the
 //! scratch folder (its working directory) and one on /tmp (unless the scratch folder is under /tmp,
-//! which then stays read-only); /proc is the namespace's own. So the probe
+//! which then stays read-only); /proc is the namespace's own. A [`writable`](Job::writable) child (a
+//! compile: rustc and its linker, which must read the user's toolchain and write their output) gets
+//! the same namespaces, with its working folder bind-mounted writable instead of the scratch tmpfs;
+//! it keeps grade's user, without any capability when that is root. So the probe
 //! sees no network, no process but its own, cannot signal grade, writes nothing that outlives it, and
 //! every process it starts, even one that called setsid, dies with it. Without root, the same is done
 //! inside a user namespace (the probe keeps the user's id, without capabilities). Where the kernel
@@ -81,6 +84,11 @@ pub struct Job {
     pub channel: bool,
     /// Shut the child in (namespaces, read-only file systems, `nobody`), as far as the system allows.
     pub isolate: bool,
+    /// For an isolated child: a folder holding `cwd` that stays writable, files and all (bind-mounted
+    /// into the otherwise read-only namespace), instead of a private tmpfs over `cwd`; the child
+    /// then keeps grade's user (without capabilities). For compiles, which write their output and
+    /// incremental state there.
+    pub writable: Option<PathBuf>,
     /// Folders the child must not see, when it is shut in: each is covered by an empty read-only
     /// tmpfs (the grader's cache, the trusted exercise and its solutions). The program may lie in
     /// one of them: it is exec'd through a descriptor opened before.
@@ -115,6 +123,19 @@ pub struct Finished {
     pub channel_overflow: bool,
     /// Wall time from spawn to exit.
     pub wall: Duration,
+    /// What it used, its descendants included.
+    pub usage: Usage,
+}
+
+/// The resources a finished child used, as the kernel counted them (wait4(2)): the child and every
+/// descendant it waited for, so a probe's own usage through the namespace's processes, and a
+/// linker's through rustc.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// CPU time, user and system.
+    pub cpu: Duration,
+    /// The largest resident set of any one of those processes, in bytes.
+    pub max_rss: u64,
 }
 
 /// A capped capture of a stream: the head and the tail, and how much was written in all.
@@ -181,14 +202,19 @@ impl Captured {
 /// Runs `job` to the end within its bounds.
 pub fn run(job: &Job) -> io::Result<Finished> {
     let level = if job.isolate {
-        isolation(&job.cwd).level
+        isolation(job).level
     } else {
         Level::Bare
     };
     // As `nobody` the probe may be unable to reach its own binary (the cache is often under root's
-    // 0700 home): it is exec'd through a descriptor that grade opened.
-    let hiding = matches!(level, Level::Namespaces { .. }) && !job.hide.is_empty();
-    let binary = if (level.nobody() || hiding) && Path::new("/proc/self/fd").is_dir() {
+    // 0700 home), and it may lie in a folder hidden from it: it is exec'd through a descriptor
+    // that grade opened. (Not a script: its interpreter could not open the descriptor.)
+    let hidden = matches!(level, Level::Namespaces { .. })
+        && job
+            .hide
+            .iter()
+            .any(|folder| job.program.starts_with(folder));
+    let binary = if (level.nobody() || hidden) && Path::new("/proc/self/fd").is_dir() {
         Some(rustix::fs::open(
             &job.program,
             rustix::fs::OFlags::PATH | rustix::fs::OFlags::CLOEXEC,
@@ -201,7 +227,8 @@ pub fn run(job: &Job) -> io::Result<Finished> {
     // scratch folder: the binary's own folder may be hidden, and the probe must be able to read
     // its binary (a panic's backtrace is resolved from the line tables in it).
     let in_scratch = job.cwd.join(PROGRAM_IN_SCRATCH);
-    let mounted = binary.is_some() && matches!(level, Level::Namespaces { .. });
+    let mounted =
+        binary.is_some() && job.writable.is_none() && matches!(level, Level::Namespaces { .. });
     let mut command = match &binary {
         Some(_) if mounted => {
             let mut command = Command::new(&in_scratch);
@@ -244,6 +271,7 @@ pub fn run(job: &Job) -> io::Result<Finished> {
     let mut plan = Plan::new(
         level,
         &job.cwd,
+        job.writable.as_deref(),
         Some(&job.limits),
         channel.as_ref().map(|(_, write)| write.as_raw_fd()),
     )?;
@@ -253,9 +281,12 @@ pub fn run(job: &Job) -> io::Result<Finished> {
             CString::new(in_scratch.as_os_str().as_bytes())?,
         ));
     }
-    // A folder that holds the scratch folder stays: the run needs its working directory.
+    // A folder that holds the scratch folder (or the writable one) stays: the run needs its
+    // working directory.
     for folder in &job.hide {
-        if folder.is_dir() && !job.cwd.starts_with(folder) {
+        let needed = job.cwd.starts_with(folder)
+            || job.writable.as_ref().is_some_and(|w| w.starts_with(folder));
+        if folder.is_dir() && !needed {
             plan.hide.push(CString::new(folder.as_os_str().as_bytes())?);
         }
     }
@@ -346,7 +377,7 @@ pub fn run(job: &Job) -> io::Result<Finished> {
     for stream in &mut streams {
         stream.drain(16);
     }
-    let status = child.wait()?;
+    let (status, usage) = wait_with_usage(&child)?;
     let wall = start.elapsed();
     let exit = if terminated_at.is_some() {
         Exit::TimedOut
@@ -370,19 +401,62 @@ pub fn run(job: &Job) -> io::Result<Finished> {
         channel,
         channel_overflow,
         wall,
+        usage,
     })
 }
 
-/// What the system would not allow of the isolation of probe runs, one sentence each, for a verbose
-/// mode to print once. Empty when probe runs are fully isolated, and before the first one.
-pub fn notes() -> Vec<String> {
-    ISOLATION
-        .get()
-        .map(|isolation| isolation.notes.clone())
-        .unwrap_or_default()
+/// Reaps `child` (already exited, or about to) with wait4(2), which also says what it used; std's
+/// `wait` does not.
+fn wait_with_usage(child: &std::process::Child) -> io::Result<(std::process::ExitStatus, Usage)> {
+    let pid = libc::pid_t::try_from(child.id())
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let mut status: libc::c_int = 0;
+    // SAFETY: a zeroed rusage is a valid value of the plain C struct wait4 fills in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: both pointers are to live locals of the right types.
+        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if reaped == pid {
+            break;
+        }
+        let error = io::Error::last_os_error();
+        if error.kind() != io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    Ok((
+        std::process::ExitStatus::from_raw(status),
+        Usage {
+            cpu: time(usage.ru_utime) + time(usage.ru_stime),
+            // Kilobytes on Linux.
+            max_rss: (usage.ru_maxrss.max(0) as u64) << 10,
+        },
+    ))
 }
 
-// ---- isolation: chosen once per process ----
+/// What the system would not allow of the isolation of probe runs and compiles, one sentence each,
+/// for a verbose mode to print once. Empty when both are fully isolated, and before the first of
+/// each.
+pub fn notes() -> Vec<String> {
+    [&PROBE_ISOLATION, &BUILD_ISOLATION]
+        .iter()
+        .filter_map(|isolation| isolation.get())
+        .flat_map(|isolation| isolation.notes.clone())
+        .collect()
+}
+
+/// Finds what isolation this machine allows probe runs and compiles, ahead of the first of each,
+/// trying it in `folder` (any folder grade may write in): a grader calls it on a thread of its
+/// own while it does other things, so that no compile or run waits for the trials.
+pub fn prepare(folder: &Path) {
+    PROBE_ISOLATION.get_or_init(|| choose(Kind::Probe, folder, None));
+    BUILD_ISOLATION.get_or_init(|| choose(Kind::Build, folder, Some(folder)));
+}
+
+// ---- isolation: chosen once per process, for probe runs and for compiles ----
 
 /// The user an isolated child becomes when grade runs as root.
 const NOBODY: u32 = 65534;
@@ -396,19 +470,42 @@ const PROGRAM_IN_SCRATCH: &str = ".probe";
 /// How far an isolated child is shut in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Level {
-    /// New PID, network, mount, IPC and UTS namespaces, read-only file systems; as `nobody` when
-    /// grade is root, else in a user namespace as the user, without capabilities.
-    Namespaces { nobody: bool },
+    /// New PID, network, mount, IPC and UTS namespaces, read-only file systems, as `user`.
+    Namespaces { user: User },
     /// Only as `nobody`: grade is root but may not make namespaces.
     Nobody,
     /// Only a process group and rlimits.
     Bare,
 }
 
+/// Who an isolated child runs as, in its namespaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum User {
+    /// `nobody`: grade is root, and the child is a probe run.
+    Nobody,
+    /// The user, mapped into a user namespace of its own, without capabilities: grade is not root.
+    Mapped,
+    /// root, without any capability (its bounding set emptied, so an exec gives none back): grade
+    /// is root, and the child is a compile, which must read root's toolchain and cache.
+    Root,
+}
+
 impl Level {
     fn nobody(self) -> bool {
-        matches!(self, Level::Namespaces { nobody: true } | Level::Nobody)
+        matches!(
+            self,
+            Level::Namespaces { user: User::Nobody } | Level::Nobody
+        )
     }
+}
+
+/// What an isolated child is: the two are rehearsed and described apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A probe run: the submission's code, under a private tmpfs.
+    Probe,
+    /// A compile: rustc and its linker, writing in their working folder.
+    Build,
 }
 
 /// The level isolated children get, and what it lacks, in words.
@@ -417,27 +514,34 @@ struct Isolation {
     notes: Vec<String>,
 }
 
-static ISOLATION: OnceLock<Isolation> = OnceLock::new();
+static PROBE_ISOLATION: OnceLock<Isolation> = OnceLock::new();
+static BUILD_ISOLATION: OnceLock<Isolation> = OnceLock::new();
 
-fn isolation(scratch: &Path) -> &'static Isolation {
-    ISOLATION.get_or_init(|| choose(scratch))
+fn isolation(job: &Job) -> &'static Isolation {
+    match &job.writable {
+        None => PROBE_ISOLATION.get_or_init(|| choose(Kind::Probe, &job.cwd, None)),
+        Some(writable) => {
+            BUILD_ISOLATION.get_or_init(|| choose(Kind::Build, &job.cwd, Some(writable)))
+        }
+    }
 }
 
 /// Tries the strongest level this process may have, then the weaker ones, each in a throwaway child
 /// that runs the same code as a real run, up to the exec.
-fn choose(scratch: &Path) -> Isolation {
-    let candidates: &[Level] = if rustix::process::geteuid().is_root() {
-        &[Level::Namespaces { nobody: true }, Level::Nobody]
-    } else {
-        &[Level::Namespaces { nobody: false }]
+fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Isolation {
+    let root = rustix::process::geteuid().is_root();
+    let candidates: &[Level] = match (kind, root) {
+        (Kind::Probe, true) => &[Level::Namespaces { user: User::Nobody }, Level::Nobody],
+        (Kind::Build, true) => &[Level::Namespaces { user: User::Root }],
+        (_, false) => &[Level::Namespaces { user: User::Mapped }],
     };
     let mut refused: Option<Failure> = None;
     for &level in candidates {
-        match rehearse(level, scratch) {
+        match rehearse(level, cwd, writable) {
             Ok(partial) => {
                 return Isolation {
                     level,
-                    notes: describe(level, refused, partial),
+                    notes: describe(kind, level, refused, partial),
                 }
             }
             Err(failure) => refused = refused.or(Some(failure)),
@@ -445,7 +549,7 @@ fn choose(scratch: &Path) -> Isolation {
     }
     Isolation {
         level: Level::Bare,
-        notes: describe(Level::Bare, refused, 0),
+        notes: describe(kind, Level::Bare, refused, 0),
     }
 }
 
@@ -453,41 +557,52 @@ fn choose(scratch: &Path) -> Isolation {
 const PARTIAL_READ_ONLY: u8 = 1;
 const HOST_PROC: u8 = 2;
 
-fn describe(level: Level, refused: Option<Failure>, partial: u8) -> Vec<String> {
+fn describe(kind: Kind, level: Level, refused: Option<Failure>, partial: u8) -> Vec<String> {
     let why = refused.map_or(String::new(), |failure| format!(" ({failure})"));
     let mut notes = Vec::new();
-    match level {
-        Level::Namespaces { .. } => {}
-        Level::Nobody => notes.push(format!(
+    let who = if rustix::process::geteuid().is_root() {
+        "root"
+    } else {
+        "you"
+    };
+    let runs = match kind {
+        Kind::Probe => "probe runs",
+        Kind::Build => "compiles",
+    };
+    match (kind, level) {
+        (_, Level::Namespaces { .. }) => {}
+        (_, Level::Nobody) => notes.push(format!(
             "probe runs are not in their own namespaces{why}: a submission can reach the network, leave \
              behind a process that left its process group, and write wherever the user nobody may"
         )),
-        Level::Bare => {
-            let who = if rustix::process::geteuid().is_root() { "root" } else { "you" };
-            notes.push(format!(
-                "probe runs are not in their own namespaces and run as {who}{why}: a submission can reach the \
-                 network, leave behind a process that left its process group, signal grade, and write \
-                 wherever {who} may"
-            ));
-        }
+        (Kind::Probe, Level::Bare) => notes.push(format!(
+            "probe runs are not in their own namespaces and run as {who}{why}: a submission can reach the \
+             network, leave behind a process that left its process group, signal grade, and write \
+             wherever {who} may"
+        )),
+        (Kind::Build, Level::Bare) => notes.push(format!(
+            "compiles are not in their own namespaces and run as {who}{why}: rustc and its linker \
+             could reach the network and write wherever {who} may; only their limits on memory, CPU \
+             time and file size bound them"
+        )),
     }
     if partial & PARTIAL_READ_ONLY != 0 {
-        notes.push("only / is read-only in probe runs (mount_setattr is not available): other mounted file systems stay writable".into());
+        notes.push(format!("only / is read-only in {runs} (mount_setattr is not available): other mounted file systems stay writable"));
     }
     if partial & HOST_PROC != 0 {
-        notes.push("probe runs see every process of the machine in /proc (mounting their own /proc was refused)".into());
+        notes.push(format!("{runs} see every process of the machine in /proc (mounting their own /proc was refused)"));
     }
     notes
 }
 
 /// Runs the child's side of a run at `level` in a forked copy of grade, stopping where the probe
 /// would be exec'd: whether it gets there, and how well.
-fn rehearse(level: Level, scratch: &Path) -> Result<u8, Failure> {
+fn rehearse(level: Level, cwd: &Path, writable: Option<&Path>) -> Result<u8, Failure> {
     let plan_failed = |e: io::Error| Failure {
         step: Step::Plan,
         errno: errno_of(&e),
     };
-    let mut plan = Plan::new(level, scratch, None, None).map_err(plan_failed)?;
+    let mut plan = Plan::new(level, cwd, writable, None, None).map_err(plan_failed)?;
     // grade's own binary stands in for the probe's, mounted as a real run mounts it.
     let program = rustix::fs::open(
         c"/proc/self/exe",
@@ -495,12 +610,12 @@ fn rehearse(level: Level, scratch: &Path) -> Result<u8, Failure> {
         rustix::fs::Mode::empty(),
     )
     .ok()
-    .filter(|_| matches!(level, Level::Namespaces { .. }));
+    .filter(|_| matches!(level, Level::Namespaces { .. }) && writable.is_none());
     if let Some(fd) = &program {
         plan.program = Some((
             CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))
                 .map_err(|e| plan_failed(e.into()))?,
-            CString::new(scratch.join(PROGRAM_IN_SCRATCH).as_os_str().as_bytes())
+            CString::new(cwd.join(PROGRAM_IN_SCRATCH).as_os_str().as_bytes())
                 .map_err(|e| plan_failed(e.into()))?,
         ));
     }
@@ -545,13 +660,15 @@ struct Plan {
     level: Level,
     /// grade itself: a child whose parent is already gone does not run on.
     parent: Pid,
-    /// The working directory, where the scratch tmpfs goes.
+    /// The working directory, where the scratch tmpfs goes (unless `writable`).
     scratch: CString,
+    /// A folder holding the working directory to bind-mount writable, instead of a scratch tmpfs.
+    writable: Option<CString>,
     /// Mount options of the scratch tmpfs (owned by whoever the probe runs as).
     scratch_options: CString,
     /// Mount options of the /tmp tmpfs.
     tmp_options: CString,
-    /// The scratch folder is under /tmp, which then stays as it is (read-only) rather than hide it.
+    /// The working folder is under /tmp, which then stays as it is (read-only) rather than hide it.
     scratch_in_tmp: bool,
     /// The `uid_map` and `gid_map` of a user namespace: the user, and no one else.
     uid_map: Vec<u8>,
@@ -571,6 +688,7 @@ impl Plan {
     fn new(
         level: Level,
         scratch: &Path,
+        writable: Option<&Path>,
         limits: Option<&Limits>,
         channel: Option<RawFd>,
     ) -> io::Result<Plan> {
@@ -605,7 +723,11 @@ impl Plan {
             level,
             parent: rustix::process::getpid(),
             scratch: CString::new(scratch.as_os_str().as_bytes())?,
-            scratch_in_tmp: scratch.starts_with("/tmp"),
+            writable: writable
+                .map(|w| CString::new(w.as_os_str().as_bytes()))
+                .transpose()?,
+            scratch_in_tmp: scratch.starts_with("/tmp")
+                || writable.is_some_and(|w| w.starts_with("/tmp")),
             scratch_options: CString::new(format!(
                 "size={TMPFS_SIZE},nr_inodes=4096,mode=0700{owner}"
             ))?,
@@ -643,10 +765,12 @@ enum Step {
     NoNewPrivs,
     Channel,
     Unknown,
+    Bind,
+    Capabilities,
 }
 
 impl Step {
-    const ALL: [Step; 20] = [
+    const ALL: [Step; 22] = [
         Step::Plan,
         Step::DeathSignal,
         Step::Unshare,
@@ -667,6 +791,8 @@ impl Step {
         Step::NoNewPrivs,
         Step::Channel,
         Step::Unknown,
+        Step::Bind,
+        Step::Capabilities,
     ];
 
     fn what(self) -> &'static str {
@@ -689,6 +815,8 @@ impl Step {
             Step::NoNewPrivs => "setting no_new_privs",
             Step::Channel => "keeping the observation channel open",
             Step::Unknown => "the trial run ended unexpectedly",
+            Step::Bind => "bind-mounting the working folder writable",
+            Step::Capabilities => "dropping root's capabilities",
         }
     }
 }
@@ -745,19 +873,20 @@ fn enter(plan: &Plan) -> Result<u8, Failure> {
     }
     let mut partial = 0;
     let namespaces = matches!(plan.level, Level::Namespaces { .. });
-    if let Level::Namespaces { nobody } = plan.level {
+    if let Level::Namespaces { user } = plan.level {
         use rustix::thread::UnshareFlags;
+        let mapped = user == User::Mapped;
         let mut flags = UnshareFlags::NEWPID
             | UnshareFlags::NEWNET
             | UnshareFlags::NEWNS
             | UnshareFlags::NEWIPC
             | UnshareFlags::NEWUTS;
-        if !nobody {
+        if mapped {
             flags |= UnshareFlags::NEWUSER;
         }
         // SAFETY: no FILES flag: the descriptor table stays as it is.
         unsafe { rustix::thread::unshare_unsafe(flags) }.map_err(Failure::at(Step::Unshare))?;
-        if !nobody {
+        if mapped {
             write_file(c"/proc/self/uid_map", &plan.uid_map).map_err(Failure::at(Step::UserMap))?;
             write_file(c"/proc/self/setgroups", b"deny").map_err(Failure::at(Step::UserMap))?;
             write_file(c"/proc/self/gid_map", &plan.gid_map).map_err(Failure::at(Step::UserMap))?;
@@ -784,11 +913,20 @@ fn enter(plan: &Plan) -> Result<u8, Failure> {
         rustix::process::set_parent_process_death_signal(Some(Signal::KILL))
             .map_err(Failure::at(Step::DeathSignal))?;
         partial = mount_file_systems(plan)?;
+        // SAFETY: the handler only makes a system call.
+        unsafe {
+            libc::signal(
+                libc::SIGTERM,
+                kill_namespace as *const () as libc::sighandler_t,
+            )
+        };
         if let Some(probe) = fork().map_err(Failure::at(Step::Fork))? {
             close_all_except(status_write.as_raw_fd());
             reap(probe, &status_write);
         }
         // C: the probe, PID 2: a PID 1 would ignore its own SIGABRT and SIGXCPU.
+        // SAFETY: as above; the probe gets SIGTERM's default action, as it would after exec.
+        unsafe { libc::signal(libc::SIGTERM, libc::SIG_DFL) };
         drop(status_write);
     }
     if plan.level.nobody() {
@@ -812,6 +950,9 @@ fn enter(plan: &Plan) -> Result<u8, Failure> {
             },
         )
         .map_err(Failure::at(Step::Limits))?;
+    }
+    if plan.level == (Level::Namespaces { user: User::Root }) {
+        drop_capabilities().map_err(Failure::at(Step::Capabilities))?;
     }
     // No set-user-ID program gives back what was dropped.
     rustix::thread::set_no_new_privs(true).map_err(Failure::at(Step::NoNewPrivs))?;
@@ -847,14 +988,28 @@ fn mount_file_systems(plan: &Plan) -> Result<u8, Failure> {
         partial |= PARTIAL_READ_ONLY;
     }
     let private = MountFlags::NOSUID | MountFlags::NODEV;
-    rustix::mount::mount(
-        c"tmpfs",
-        plan.scratch.as_c_str(),
-        c"tmpfs",
-        private,
-        Some(plan.scratch_options.as_c_str()),
-    )
-    .map_err(Failure::at(Step::Scratch))?;
+    match &plan.writable {
+        None => rustix::mount::mount(
+            c"tmpfs",
+            plan.scratch.as_c_str(),
+            c"tmpfs",
+            private,
+            Some(plan.scratch_options.as_c_str()),
+        )
+        .map_err(Failure::at(Step::Scratch))?,
+        Some(writable) => {
+            // A bind mount takes the read-only flag of the mount it comes from: then lift it, on
+            // this mount alone.
+            rustix::mount::mount_bind(writable.as_c_str(), writable.as_c_str())
+                .map_err(Failure::at(Step::Bind))?;
+            if partial & PARTIAL_READ_ONLY == 0 {
+                set_read_only(writable.as_c_str(), false, false)
+            } else {
+                rustix::mount::mount_remount(writable.as_c_str(), MountFlags::BIND | private, c"")
+            }
+            .map_err(Failure::at(Step::Bind))?;
+        }
+    }
     if !plan.scratch_in_tmp {
         match rustix::mount::mount(
             c"tmpfs",
@@ -925,6 +1080,12 @@ fn mount_file_systems(plan: &Plan) -> Result<u8, Failure> {
 
 /// mount_setattr(2), which rustix lacks: every mount read-only and without set-user-ID, at once.
 fn read_only_everywhere() -> Result<(), Errno> {
+    set_read_only(c"/", true, true)
+}
+
+/// mount_setattr(2) on the mount at `path` (and those below it when `recursive`): read-only and
+/// without set-user-ID, or writable again.
+fn set_read_only(path: &CStr, read_only: bool, recursive: bool) -> Result<(), Errno> {
     #[repr(C)]
     struct MountAttr {
         attr_set: u64,
@@ -935,19 +1096,29 @@ fn read_only_everywhere() -> Result<(), Errno> {
     const MOUNT_ATTR_RDONLY: u64 = 0x1;
     const MOUNT_ATTR_NOSUID: u64 = 0x2;
     const AT_RECURSIVE: libc::c_long = 0x8000;
-    let attr = MountAttr {
-        attr_set: MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID,
-        attr_clr: 0,
-        propagation: 0,
-        userns_fd: 0,
+    let attr = if read_only {
+        MountAttr {
+            attr_set: MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID,
+            attr_clr: 0,
+            propagation: 0,
+            userns_fd: 0,
+        }
+    } else {
+        MountAttr {
+            attr_set: 0,
+            attr_clr: MOUNT_ATTR_RDONLY,
+            propagation: 0,
+            userns_fd: 0,
+        }
     };
+    let flags = if recursive { AT_RECURSIVE } else { 0 };
     // SAFETY: the path is a C string and the struct is the kernel's `mount_attr`, with its size.
     let result = unsafe {
         libc::syscall(
             libc::SYS_mount_setattr,
             libc::AT_FDCWD as libc::c_long,
-            c"/".as_ptr(),
-            AT_RECURSIVE,
+            path.as_ptr(),
+            flags,
             &attr as *const MountAttr,
             std::mem::size_of::<MountAttr>(),
         )
@@ -957,6 +1128,30 @@ fn read_only_everywhere() -> Result<(), Errno> {
     } else {
         Err(last_errno())
     }
+}
+
+/// Empties root's capability bounding set, then its own sets, so that the program it execs (as
+/// root) gets no capability back: it cannot remount what was made read-only, nor leave the
+/// namespaces.
+fn drop_capabilities() -> Result<(), Errno> {
+    use rustix::thread::{CapabilitySet, CapabilitySets};
+    for bit in 0..64u32 {
+        match rustix::thread::remove_capability_from_bounding_set(CapabilitySet::from_bits_retain(
+            1 << bit,
+        )) {
+            // Past the last capability this kernel knows.
+            Ok(()) | Err(Errno::INVAL) => {}
+            Err(errno) => return Err(errno),
+        }
+    }
+    rustix::thread::set_capabilities(
+        None,
+        CapabilitySets {
+            effective: CapabilitySet::empty(),
+            permitted: CapabilitySet::empty(),
+            inheritable: CapabilitySet::empty(),
+        },
+    )
 }
 
 /// Writes `bytes` to a file that exists (a /proc control file) in one write(2).
@@ -1003,16 +1198,26 @@ fn close_all_except(keep: RawFd) {
     }
 }
 
-/// B's pid, in A. When grade sends SIGTERM at the deadline, A kills B; B's exit takes the namespace
-/// with it before A's own exit tells grade that the run is over, so nothing outlives the run.
+/// B's pid, in A. When grade sends SIGTERM at the deadline, A passes it on to B, which kills every
+/// process of the namespace, reaps the probe (so that the kernel counts what it used in B's, then
+/// A's, then grade's wait) and exits; B's exit takes the namespace with it before A's own exit
+/// tells grade that the run is over, so nothing outlives the run. A B that does not end is killed
+/// with the whole group after the grace period.
 static NAMESPACE_INIT: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn end_namespace(_signal: libc::c_int) {
     let pid = NAMESPACE_INIT.load(Ordering::Relaxed);
     if pid > 0 {
         // SAFETY: kill(2) is async-signal-safe.
-        unsafe { libc::kill(pid, libc::SIGKILL) };
+        unsafe { libc::kill(pid, libc::SIGTERM) };
     }
+}
+
+/// B's SIGTERM handler: every process of the namespace but B is killed (B, its PID 1, goes on to
+/// reap the probe).
+extern "C" fn kill_namespace(_signal: libc::c_int) {
+    // SAFETY: kill(2) is async-signal-safe.
+    unsafe { libc::kill(-1, libc::SIGKILL) };
 }
 
 /// How a process ended, as B tells A in two bytes.
@@ -1169,6 +1374,7 @@ mod tests {
             clear_env: true,
             channel: true,
             isolate: true,
+            writable: None,
             hide: Vec::new(),
             limits: Limits {
                 wall,
@@ -1183,6 +1389,110 @@ mod tests {
             },
         };
         (run(&job).expect("the shell runs"), scratch)
+    }
+
+    /// `sh -c script` as a compile would be: writable in `folder` (its working directory).
+    fn build_shell(script: &str, folder: &Path, wall: Duration) -> Finished {
+        let job = Job {
+            program: "/bin/sh".into(),
+            args: vec!["-c".into(), script.into()],
+            cwd: folder.to_path_buf(),
+            env: vec![("PATH".into(), "/usr/bin:/bin".into())],
+            clear_env: true,
+            channel: false,
+            isolate: true,
+            writable: Some(folder.to_path_buf()),
+            hide: Vec::new(),
+            limits: Limits {
+                wall,
+                grace: Duration::from_millis(300),
+                address_space: Some(1 << 30),
+                cpu_seconds: Some(10),
+                file_size: Some(1 << 20),
+                open_files: None,
+                processes: None,
+                output_cap: 64 << 10,
+                channel_cap: 0,
+            },
+        };
+        run(&job).expect("the shell runs")
+    }
+
+    #[test]
+    fn a_compile_writes_in_its_folder_only_keeps_its_files_and_has_no_network_nor_capability() {
+        let parent = tempfile::tempdir().unwrap();
+        let folder = parent.path().join("work");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("source"), "kept\n").unwrap();
+        let finished = build_shell(
+            "cat source; echo made > output; echo x > ../escape && echo wrote ../escape; \
+             echo x > /var/tmp/grade-build-escape && echo wrote /var/tmp; \
+             tail -n +3 /proc/net/dev | cut -d: -f1; grep CapEff /proc/self/status",
+            &folder,
+            Duration::from_secs(5),
+        );
+        let notes = notes();
+        if !notes.is_empty() {
+            eprintln!("not checked, compiles are not fully isolated here: {notes:?}");
+            return;
+        }
+        assert_eq!(finished.exit, Exit::Code(0), "{}", finished.stderr.text());
+        let lines: Vec<String> = finished
+            .stdout
+            .text()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .collect();
+        assert_eq!(lines[0], "kept", "the folder's own files are there");
+        assert_eq!(
+            std::fs::read_to_string(folder.join("output")).unwrap(),
+            "made\n"
+        );
+        assert!(!parent.path().join("escape").exists());
+        assert!(!Path::new("/var/tmp/grade-build-escape").exists());
+        assert_eq!(
+            lines[1], "lo",
+            "no network interface but a loopback: {lines:?}"
+        );
+        assert_eq!(
+            lines[2].split_whitespace().nth(1),
+            Some("0000000000000000"),
+            "no capability: {lines:?}"
+        );
+    }
+
+    #[test]
+    fn what_a_timed_out_child_used_is_counted() {
+        let (finished, _) = shell("while :; do :; done", Duration::from_millis(1500));
+        assert_eq!(finished.exit, Exit::TimedOut);
+        assert!(
+            finished.usage.cpu >= Duration::from_millis(100),
+            "{:?}",
+            finished.usage
+        );
+        let folder = tempfile::tempdir().unwrap();
+        let finished = build_shell(
+            "while :; do :; done",
+            folder.path(),
+            Duration::from_millis(1500),
+        );
+        assert_eq!(finished.exit, Exit::TimedOut);
+        assert!(
+            finished.usage.cpu >= Duration::from_millis(100),
+            "{:?}",
+            finished.usage
+        );
+    }
+
+    #[test]
+    fn what_a_child_held_in_memory_is_counted() {
+        // 64 MiB written by a shell's string doubling.
+        let (finished, _) = shell(
+            "x=x; i=0; while [ $i -lt 26 ]; do x=$x$x; i=$((i+1)); done; echo ${#x}",
+            Duration::from_secs(20),
+        );
+        assert_eq!(finished.exit, Exit::Code(0), "{}", finished.stderr.text());
+        assert!(finished.usage.max_rss >= 64 << 20, "{:?}", finished.usage);
     }
 
     /// Whether this machine lets probe runs be fully isolated; says why not otherwise.

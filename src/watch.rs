@@ -44,6 +44,7 @@ pub enum Signal {
 /// Grades, then re-grades on every save until `q`. Errors only when watching cannot start (a bad
 /// exercise, a missing submission): those are exit 2.
 pub fn run(request: WatchRequest) -> Result<u8> {
+    let verbose = request.common.verbose;
     let (grader, announcer) = app::grader(&request.exercise, request.seed, request.common)?;
     let path = request
         .submission
@@ -90,6 +91,8 @@ pub fn run(request: WatchRequest) -> Result<u8> {
             Err(error) => screen.push_str(&format!("error: {error}\n\n── {footer}\n")),
         }
         app::print(&screen);
+        grader.prune_cache();
+        app::say_notes(verbose, &grader);
         if next(&rx, QUIET) == Signal::Quit {
             return Ok(EXIT_PASSED);
         }

@@ -150,6 +150,7 @@ fn isolated(case: &str) -> bool {
             clear_env: true,
             channel: false,
             isolate: true,
+            writable: None,
             hide: Vec::new(),
             limits,
         };
