@@ -525,7 +525,7 @@ mod tests {
 
     fn unit(files: &[(&str, &str)]) -> Option<Unit> {
         let staged = Staged {
-            build: "main".into(),
+            build: crate::spec::MAIN_BUILD.into(),
             files: files
                 .iter()
                 .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
@@ -622,7 +622,7 @@ mod tests {
     #[test]
     fn code_that_gives_the_linker_work_is_told_apart() {
         let staged = |text: &str| Staged {
-            build: "main".into(),
+            build: crate::spec::MAIN_BUILD.into(),
             files: [(ROOT.to_string(), text.as_bytes().to_vec())].into(),
         };
         for linking in [

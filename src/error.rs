@@ -134,3 +134,18 @@ fn detail(message: &str) -> String {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Says what grade was doing when an I/O error came: `fs::read(&path).at(|| format!("reading
+/// {}", path.display()))?`, so every [`Error::Io`] names its context where it is raised.
+pub trait IoContext<T> {
+    fn at(self, context: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::io::Result<T> {
+    fn at(self, context: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|source| Error::Io {
+            context: context(),
+            source,
+        })
+    }
+}

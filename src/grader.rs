@@ -12,7 +12,7 @@ use crate::known::{self, Known, KnownMistake, Outcomes};
 use crate::parallel;
 use crate::probe::{self, Outcome, RunLimits};
 use crate::score::{self, BuildSummary, Chart, Report};
-use crate::spec::{self, Scenario, Spec};
+use crate::spec::{self, Scenario, Spec, MAIN_BUILD};
 use crate::stage::{Kit, Source, Staged};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -355,7 +355,7 @@ impl Grader {
         if let Some(Built {
             result: Err(rejection),
             ..
-        }) = builds.get("main")
+        }) = builds.get(MAIN_BUILD)
         {
             return not_built(match rejection {
                 Rejection::Limit { limit, .. } => {
@@ -445,10 +445,10 @@ impl Grader {
                 .map(|v| (v.id.clone(), scope.spawn(move || compile(&v.id))))
                 .collect();
             let mut builds = Builds::new();
-            let main = compile("main");
+            let main = compile(MAIN_BUILD);
             let mut outcomes = main.and_then(|main| {
-                builds.insert("main".to_string(), main);
-                run(&builds, "main")
+                builds.insert(MAIN_BUILD.to_string(), main);
+                run(&builds, MAIN_BUILD)
             });
             // Every compile ends before the first fault is said: none is left running.
             for (id, handle) in variants {
@@ -654,7 +654,7 @@ fn longest_first<T>(runs: &mut [T], scenario: impl Fn(&T) -> &Scenario) {
 
 /// How the submission's own build went, for the report.
 fn summary(builds: &Builds, source: &Source) -> BuildSummary {
-    match builds.get("main") {
+    match builds.get(MAIN_BUILD) {
         Some(built) => BuildSummary {
             ok: built.ok(),
             diagnostics: name_files(&built.diagnostics(), source),

@@ -818,7 +818,7 @@ mod tests {
             probe: "p".into(),
             seed: 1,
             fixed_seed: false,
-            build: "main".into(),
+            build: crate::spec::MAIN_BUILD.into(),
             args: args
                 .iter()
                 .map(|(k, v)| (k.to_string(), Arg::Int(*v)))

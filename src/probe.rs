@@ -600,7 +600,7 @@ mod tests {
             probe: "layer".into(),
             seed: 1,
             fixed_seed: false,
-            build: "main".into(),
+            build: crate::spec::MAIN_BUILD.into(),
             args: BTreeMap::new(),
             timeout: Duration::from_secs(1),
         };

@@ -12,6 +12,9 @@ use toml::Spanned;
 /// The name of the spec file inside an exercise folder.
 pub const SPEC_FILE: &str = "exercise.toml";
 
+/// The id of the build of the submission as written (variants have ids of their own).
+pub const MAIN_BUILD: &str = "main";
+
 /// A loaded, validated exercise.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -465,7 +468,7 @@ struct RawScenario {
 }
 
 fn default_build() -> String {
-    "main".to_string()
+    MAIN_BUILD.to_string()
 }
 
 #[derive(Deserialize)]
@@ -537,7 +540,7 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
     }
 
     let mut variants = Vec::new();
-    let mut build_ids: BTreeSet<String> = BTreeSet::from(["main".to_string()]);
+    let mut build_ids: BTreeSet<String> = BTreeSet::from([MAIN_BUILD.to_string()]);
     for spanned in raw.variant {
         let span = spanned.span();
         let variant = spanned.into_inner();
@@ -789,7 +792,7 @@ impl Spec {
 
     /// The ids of every build a grade needs: `main` and the variants, in declaration order.
     pub fn build_ids(&self) -> Vec<String> {
-        std::iter::once("main".to_string())
+        std::iter::once(MAIN_BUILD.to_string())
             .chain(self.variants.iter().map(|v| v.id.clone()))
             .collect()
     }
