@@ -592,7 +592,6 @@ mod tests {
             stderr: Default::default(),
             channel: Some(channel.as_bytes().to_vec()),
             channel_overflow: false,
-            wall: Duration::ZERO,
             usage: Default::default(),
         };
         let scenario = Scenario {

@@ -1,0 +1,373 @@
+//! Isolation on Linux, with namespaces: chosen once per process by trying, for probe runs and for
+//! compiles apart, from the strongest level this process may have down to a bare process group.
+//!
+//! ```text
+//! grade ─► A  the spawned child, in grade's namespaces: unshares, forks B, waits, dies as the probe died
+//!          └► B  PID 1 of a new PID namespace, with a new network, mount, IPC and UTS namespace:
+//!             │  mounts, forks C, reaps, hands C's end to A; when B exits the kernel kills the namespace
+//!             └► C  drops to `nobody` (when grade is root), sets the rlimits, execs the probe
+//! ```
+//!
+//! In C's mount namespace every file system is read-only except two private tmpfs: one over the
+//! scratch folder (its working directory) and one on /tmp (unless the scratch folder is under /tmp,
+//! which then stays read-only); /proc is the namespace's own. A [`writable`](super::Job::writable)
+//! child (a compile: rustc and its linker, which must read the user's toolchain and write their
+//! output) gets the same namespaces, with its working folder bind-mounted writable instead of the
+//! scratch tmpfs; it keeps grade's user, without any capability when that is root. So the probe
+//! sees no network, no process but its own, cannot signal grade, writes nothing that outlives it,
+//! and every process it starts, even one that called setsid, dies with it. Without root, the same
+//! is done inside a user namespace (the probe keeps the user's id, without capabilities). Where the
+//! kernel refuses, the child runs with less and [`notes`] says what is missing.
+
+mod enter;
+mod mount;
+mod plan;
+mod protocol;
+
+use super::{Job, Launch};
+use enter::{enter, fork};
+use plan::{errno_of, Failure, Plan, Step};
+use rustix::io::Errno;
+use rustix::process::{Gid, Pid, Uid, WaitOptions};
+use std::ffi::CString;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// How `job` is started on Linux: at the isolation level this process found for its kind, with
+/// the program reachable from inside, and `enter` (namespaces, mounts, the change of user,
+/// rlimits) before the exec. `channel` is the write end of the observation channel, if any.
+pub(super) fn launch(job: &Job, channel: Option<RawFd>) -> io::Result<Launch> {
+    let level = if job.isolate {
+        isolation(job).level
+    } else {
+        Level::Bare
+    };
+    let binary = program_descriptor(job, level)?;
+    // In its own mount namespace the probe is exec'd from a bind mount of its binary inside the
+    // scratch folder: the binary's own folder may be hidden, and the probe must be able to read
+    // its binary (a panic's backtrace is resolved from the line tables in it).
+    let in_scratch = job.cwd.join(PROGRAM_IN_SCRATCH);
+    let mounted =
+        binary.is_some() && job.writable.is_none() && matches!(level, Level::Namespaces { .. });
+    let (program, arg0) = match &binary {
+        Some(_) if mounted => (in_scratch.clone(), Some(job.program.clone())),
+        Some(fd) => (
+            format!("/proc/self/fd/{}", fd.as_raw_fd()).into(),
+            Some(job.program.clone()),
+        ),
+        None => (job.program.clone(), None),
+    };
+    if level.nobody() {
+        rustix::fs::chown(
+            &job.cwd,
+            Some(Uid::from_raw(NOBODY)),
+            Some(Gid::from_raw(NOBODY)),
+        )?;
+    }
+    let mut plan = Plan::new(
+        level,
+        &job.cwd,
+        job.writable.as_deref(),
+        Some(&job.limits),
+        channel,
+    )?;
+    if let (true, Some(fd)) = (mounted, &binary) {
+        plan.program = Some((
+            CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))?,
+            CString::new(in_scratch.as_os_str().as_bytes())?,
+        ));
+    }
+    plan.hide = hidden(job)?;
+    Ok(Launch {
+        program,
+        arg0,
+        pre_exec: Box::new(move || {
+            enter(&plan)
+                .map(drop)
+                .map_err(|failure| io::Error::from(failure.errno))
+        }),
+        _hold: binary,
+    })
+}
+
+/// A descriptor of the program, when it must be exec'd through one: as `nobody` the probe may be
+/// unable to reach its own binary (the cache is often under root's 0700 home), and it may lie in a
+/// folder hidden from it. (Not a script: its interpreter could not open the descriptor.)
+fn program_descriptor(job: &Job, level: Level) -> io::Result<Option<OwnedFd>> {
+    let hidden = matches!(level, Level::Namespaces { .. })
+        && job
+            .hide
+            .iter()
+            .any(|folder| job.program.starts_with(folder));
+    if (level.nobody() || hidden) && Path::new("/proc/self/fd").is_dir() {
+        Ok(Some(rustix::fs::open(
+            &job.program,
+            rustix::fs::OFlags::PATH | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// The folders to cover, as C strings: those of `job.hide` that exist, but a folder that holds the
+/// scratch folder (or the writable one), which the run needs as its working directory.
+fn hidden(job: &Job) -> io::Result<Vec<CString>> {
+    let mut folders = Vec::new();
+    for folder in &job.hide {
+        let needed = job.cwd.starts_with(folder)
+            || job.writable.as_ref().is_some_and(|w| w.starts_with(folder));
+        if folder.is_dir() && !needed {
+            folders.push(CString::new(folder.as_os_str().as_bytes())?);
+        }
+    }
+    Ok(folders)
+}
+
+/// Where the child's exit shows, for [`super::supervise`] to poll: a pidfd.
+pub(super) fn exit_watch(child: Pid) -> io::Result<OwnedFd> {
+    Ok(rustix::process::pidfd_open(
+        child,
+        rustix::process::PidfdFlags::empty(),
+    )?)
+}
+
+/// What the system would not allow of the isolation of probe runs and compiles.
+pub(super) fn notes() -> Vec<String> {
+    [&PROBE_ISOLATION, &BUILD_ISOLATION]
+        .iter()
+        .filter_map(|isolation| isolation.get())
+        .flat_map(|isolation| isolation.notes.clone())
+        .collect()
+}
+
+/// Runs the isolation trials for probe runs and compiles, in `folder`.
+pub(super) fn prepare(folder: &Path) {
+    PROBE_ISOLATION.get_or_init(|| choose(Kind::Probe, folder, None));
+    BUILD_ISOLATION.get_or_init(|| choose(Kind::Build, folder, Some(folder)));
+}
+
+/// The user an isolated child becomes when grade runs as root.
+const NOBODY: u32 = 65534;
+
+/// Size of each private tmpfs (the scratch folder, /tmp): their pages are memory, not disk.
+const TMPFS_SIZE: &str = "32m";
+
+/// The name the probe's binary is mounted at in its scratch folder, in a namespace.
+const PROGRAM_IN_SCRATCH: &str = ".probe";
+
+/// How far an isolated child is shut in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// New PID, network, mount, IPC and UTS namespaces, read-only file systems, as `user`.
+    Namespaces { user: User },
+    /// Only as `nobody`: grade is root but may not make namespaces.
+    Nobody,
+    /// Only a process group and rlimits.
+    Bare,
+}
+
+/// Who an isolated child runs as, in its namespaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum User {
+    /// `nobody`: grade is root, and the child is a probe run.
+    Nobody,
+    /// The user, mapped into a user namespace of its own, without capabilities: grade is not root.
+    Mapped,
+    /// root, without any capability (its bounding set emptied, so an exec gives none back): grade
+    /// is root, and the child is a compile, which must read root's toolchain and cache.
+    Root,
+}
+
+impl Level {
+    fn nobody(self) -> bool {
+        matches!(
+            self,
+            Level::Namespaces { user: User::Nobody } | Level::Nobody
+        )
+    }
+}
+
+/// What an isolated child is: the two are rehearsed and described apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A probe run: the submission's code, under a private tmpfs.
+    Probe,
+    /// A compile: rustc and its linker, writing in their working folder.
+    Build,
+}
+
+/// The level isolated children get, and what it lacks, in words.
+struct Isolation {
+    level: Level,
+    notes: Vec<String>,
+}
+
+static PROBE_ISOLATION: OnceLock<Isolation> = OnceLock::new();
+static BUILD_ISOLATION: OnceLock<Isolation> = OnceLock::new();
+
+fn isolation(job: &Job) -> &'static Isolation {
+    match &job.writable {
+        None => PROBE_ISOLATION.get_or_init(|| choose(Kind::Probe, &job.cwd, None)),
+        Some(writable) => {
+            BUILD_ISOLATION.get_or_init(|| choose(Kind::Build, &job.cwd, Some(writable)))
+        }
+    }
+}
+
+/// Tries the strongest level this process may have, then the weaker ones, each in a throwaway child
+/// that runs the same code as a real run, up to the exec.
+fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Isolation {
+    let root = rustix::process::geteuid().is_root();
+    let candidates: &[Level] = match (kind, root) {
+        (Kind::Probe, true) => &[Level::Namespaces { user: User::Nobody }, Level::Nobody],
+        (Kind::Build, true) => &[Level::Namespaces { user: User::Root }],
+        (_, false) => &[Level::Namespaces { user: User::Mapped }],
+    };
+    let mut refused: Option<Failure> = None;
+    for &level in candidates {
+        match rehearse(level, cwd, writable) {
+            Ok(partial) => {
+                return Isolation {
+                    level,
+                    notes: describe(kind, level, refused, partial),
+                }
+            }
+            Err(failure) => refused = refused.or(Some(failure)),
+        }
+    }
+    Isolation {
+        level: Level::Bare,
+        notes: describe(kind, Level::Bare, refused, 0),
+    }
+}
+
+/// Bits of [`enter`]'s result: what was done less well than intended.
+const PARTIAL_READ_ONLY: u8 = 1;
+const HOST_PROC: u8 = 2;
+
+fn describe(kind: Kind, level: Level, refused: Option<Failure>, partial: u8) -> Vec<String> {
+    let why = refused.map_or(String::new(), |failure| format!(" ({failure})"));
+    let mut notes = Vec::new();
+    let who = if rustix::process::geteuid().is_root() {
+        "root"
+    } else {
+        "you"
+    };
+    let runs = match kind {
+        Kind::Probe => "probe runs",
+        Kind::Build => "compiles",
+    };
+    match (kind, level) {
+        (_, Level::Namespaces { .. }) => {}
+        (_, Level::Nobody) => notes.push(format!(
+            "probe runs are not in their own namespaces{why}: a submission can reach the network, leave \
+             behind a process that left its process group, and write wherever the user nobody may"
+        )),
+        (Kind::Probe, Level::Bare) => notes.push(format!(
+            "probe runs are not in their own namespaces and run as {who}{why}: a submission can reach the \
+             network, leave behind a process that left its process group, signal grade, and write \
+             wherever {who} may"
+        )),
+        (Kind::Build, Level::Bare) => notes.push(format!(
+            "compiles are not in their own namespaces and run as {who}{why}: rustc and its linker \
+             could reach the network and write wherever {who} may; only their limits on memory, CPU \
+             time and file size bound them"
+        )),
+    }
+    if partial & PARTIAL_READ_ONLY != 0 {
+        notes.push(format!("only / is read-only in {runs} (mount_setattr is not available): other mounted file systems stay writable"));
+    }
+    if partial & HOST_PROC != 0 {
+        notes.push(format!("{runs} see every process of the machine in /proc (mounting their own /proc was refused)"));
+    }
+    notes
+}
+
+/// Runs the child's side of a run at `level` in a forked copy of grade, stopping where the probe
+/// would be exec'd: whether it gets there, and how well.
+fn rehearse(level: Level, cwd: &Path, writable: Option<&Path>) -> Result<u8, Failure> {
+    let plan_failed = |e: io::Error| Failure {
+        step: Step::Plan,
+        errno: errno_of(&e),
+    };
+    let mut plan = Plan::new(level, cwd, writable, None, None).map_err(plan_failed)?;
+    // grade's own binary stands in for the probe's, mounted as a real run mounts it.
+    let program = rustix::fs::open(
+        c"/proc/self/exe",
+        rustix::fs::OFlags::PATH | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .ok()
+    .filter(|_| matches!(level, Level::Namespaces { .. }) && writable.is_none());
+    if let Some(fd) = &program {
+        plan.program = Some((
+            CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))
+                .map_err(|e| plan_failed(e.into()))?,
+            CString::new(cwd.join(PROGRAM_IN_SCRATCH).as_os_str().as_bytes())
+                .map_err(|e| plan_failed(e.into()))?,
+        ));
+    }
+    let (report_read, report_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+        .map_err(Failure::at(Step::Pipe))?;
+    // A fork of multi-threaded grade, as std's spawn is: the child only makes system calls until it
+    // exits.
+    let Some(child) = fork().map_err(Failure::at(Step::Fork))? else {
+        let code = match enter(&plan) {
+            Ok(partial) => i32::from(partial),
+            Err(failure) => {
+                let _ = rustix::io::write(&report_write, &failure.encode());
+                255
+            }
+        };
+        // SAFETY: _exit is async-signal-safe, and skips the exit handlers that belong to grade.
+        unsafe { libc::_exit(code) }
+    };
+    drop(report_write);
+    let status = loop {
+        match rustix::process::waitpid(Some(child), WaitOptions::empty()) {
+            Ok(Some((_, status))) => break Some(status),
+            Err(Errno::INTR) => continue,
+            _ => break None,
+        }
+    };
+    let mut record = [0u8; 5];
+    if rustix::io::read(&report_read, &mut record) == Ok(record.len()) {
+        return Err(Failure::decode(record));
+    }
+    match status.and_then(|s| s.exit_status()) {
+        Some(partial) if partial < 255 => Ok(partial as u8),
+        _ => Err(Failure {
+            step: Step::Unknown,
+            errno: Errno::NOSYS,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plan::*;
+    use super::protocol::Ended;
+    use rustix::io::Errno;
+
+    #[test]
+    fn failures_and_outcomes_survive_their_encodings() {
+        let failure = Failure {
+            step: Step::Tmp,
+            errno: Errno::PERM,
+        };
+        assert_eq!(Failure::decode(failure.encode()), failure);
+        for ended in [Ended::Code(0), Ended::Code(255), Ended::Signal(9)] {
+            assert_eq!(Ended::decode(ended.encode()), Some(ended));
+        }
+        assert!(
+            failure
+                .to_string()
+                .starts_with("mounting a tmpfs on /tmp: "),
+            "{failure}"
+        );
+    }
+}
