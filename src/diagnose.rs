@@ -3,11 +3,12 @@
 //! reads, the lines it printed, the panic it raised), never its text, so a student's differently
 //! written version of a catalogued mistake is recognised.
 
-use crate::judge::{self, printed_lines, select, Evidence, Status};
+use crate::judge::rules::{select, Expectation};
+use crate::judge::{self, Evidence, Status};
 use crate::known::{Known, KnownMistake, Outcomes};
 use crate::probe::{Outcome, Value};
 use crate::score::Diagnosis;
-use crate::spec::{template_prefix, Check, Expectation, Spec};
+use crate::spec::{Check, Spec};
 
 /// For each check of `spec` (in order), the mistake the submission behaves like, if it failed it.
 /// When several mistakes behave alike on a check, the one that is like the submission on more of
@@ -84,7 +85,7 @@ fn behaves_alike(check: &Check, submission: &Outcomes, mistake: &Outcomes) -> bo
                     values: b,
                     printed: pb,
                 }),
-            ) => check.expect.iter().all(|rule| {
+            ) => check.expect.iter().map(Expectation::rule).all(|rule| {
                 let (rtol, atol) = rule.tolerance();
                 let values_alike = rule.keys().into_iter().all(|key| {
                     let (left, right) = (select(a, key), select(b, key));
@@ -94,14 +95,7 @@ fn behaves_alike(check: &Check, submission: &Outcomes, mistake: &Outcomes) -> bo
                             .zip(&right)
                             .all(|((n1, v1), (n2, v2))| n1 == n2 && same(v1, v2, rtol, atol))
                 });
-                let printed_alike = match rule {
-                    Expectation::Stdout(rule) => {
-                        let prefix = template_prefix(&rule.template);
-                        printed_lines(&pa.stdout, prefix) == printed_lines(&pb.stdout, prefix)
-                    }
-                    _ => true,
-                };
-                values_alike && printed_alike
+                values_alike && rule.printed_alike(pa, pb)
             }),
             (
                 Some(Outcome::Panicked { message: a, .. }),

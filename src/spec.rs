@@ -3,6 +3,7 @@
 //! anything wrong. Nothing else in `grade` reads the exercise's configuration.
 
 use crate::error::{Error, Result};
+use crate::judge::rules::Expectation;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -178,234 +179,6 @@ pub struct ChartSpec {
     pub key: String,
     /// What is drawn, e.g. "average loss per epoch".
     pub title: String,
-}
-
-/// One thing a check requires of a scenario's observations. Keys ending in `*` match every key with
-/// that prefix; the rest of the key names the element in messages.
-///
-/// Every rule needs evidence: it fails, saying what was missing, when a scenario gives it nothing
-/// to judge (no key, no element compared, every element skipped, fewer values than the scenario
-/// asked for). A rule never passes on an empty series.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case")]
-pub enum Expectation {
-    /// The submission's `key` equals the reference's within `atol + rtol·|expected|`.
-    Reference(ReferenceRule),
-    /// Two of the submission's own observations agree; `b` is taken as the expected side.
-    Agree(AgreeRule),
-    /// `a` points the same way as `b`: their dot product is positive.
-    Aligned(AlignedRule),
-    /// `key` has `count` elements, each finite and below the one before.
-    Decreasing(DecreasingRule),
-    /// The printed lines that start like `template` are exactly `template` rendered for each element
-    /// of `key`: `{n}` is the 1-based index, `{value:.N}` the element with N decimals.
-    Stdout(StdoutRule),
-}
-
-/// The `reference` rule.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReferenceRule {
-    /// The observation (or, ending in `*`, observations) compared.
-    pub key: String,
-    #[serde(default = "default_rtol")]
-    pub rtol: f64,
-    #[serde(default = "default_atol")]
-    pub atol: f64,
-    /// How many elements the submission's `key` must have (e.g. `"epochs"`), checked first.
-    pub count: Option<Count>,
-    /// Says a wrong count in the exercise's words, with `{got}` and `{expected}`: e.g. "fit
-    /// returned {got} losses for {expected} epochs".
-    pub count_meaning: Option<String>,
-}
-
-/// The `agree` rule.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AgreeRule {
-    pub a: String,
-    pub b: String,
-    #[serde(default)]
-    pub metric: Metric,
-    #[serde(default = "default_rtol")]
-    pub rtol: f64,
-    #[serde(default = "default_atol")]
-    pub atol: f64,
-    /// Elements where this observation is non-zero are not compared; when that leaves nothing
-    /// to compare, the rule fails.
-    pub skip: Option<String>,
-    /// Says what a disagreement means, e.g. "the step is not proportional to lr".
-    pub meaning: Option<String>,
-}
-
-/// The `aligned` rule.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AlignedRule {
-    pub a: String,
-    pub b: String,
-    /// Says what pointing the other way means, e.g. "the weights move uphill".
-    pub meaning: Option<String>,
-    /// Says what an `a` of zeros means, e.g. "the biases do not move".
-    pub zero: Option<String>,
-}
-
-/// The `decreasing` rule.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DecreasingRule {
-    pub key: String,
-    /// How many elements the series must have (e.g. `"epochs + 1"`); at least two when absent.
-    pub count: Option<Count>,
-    /// Says a wrong count, with `{got}` and `{expected}`.
-    pub count_meaning: Option<String>,
-    /// What the series is, e.g. "the loss of the trained model": "… does not fall".
-    pub meaning: Option<String>,
-    /// What one step of the series is called, e.g. "epoch": "does not fall in epoch 3 of 10".
-    pub step: Option<String>,
-}
-
-/// The `stdout` rule.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StdoutRule {
-    pub template: String,
-    pub key: String,
-    /// How many lines must be printed (e.g. `"epochs"`); one per element of `key`, and at least
-    /// one, when absent.
-    pub count: Option<Count>,
-}
-
-/// How many elements a scenario asks for: a number, or a scenario argument's name with an
-/// optional `+ N` or `- N` (`"epochs"`, `"epochs + 1"`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Count {
-    /// The scenario argument, when the count is not a plain number.
-    pub arg: Option<String>,
-    /// Added to the argument's value (the whole count when there is no argument).
-    pub plus: i64,
-}
-
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Count, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Number(u64),
-            Text(String),
-        }
-        match Raw::deserialize(deserializer)? {
-            Raw::Number(n) => Ok(Count {
-                arg: None,
-                plus: i64::try_from(n).map_err(serde::de::Error::custom)?,
-            }),
-            Raw::Text(text) => Count::parse(&text).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "`{text}` is not a count: give a whole number, or a scenario argument's name \
-                     optionally followed by `+ N` or `- N` (e.g. \"epochs + 1\")"
-                ))
-            }),
-        }
-    }
-}
-
-impl Count {
-    fn parse(text: &str) -> Option<Count> {
-        let (name, plus) = match text.find(['+', '-']) {
-            Some(at) => {
-                let number: i64 = text[at + 1..].trim().parse().ok()?;
-                let sign = if text[at..].starts_with('-') { -1 } else { 1 };
-                (text[..at].trim(), sign * number)
-            }
-            None => (text.trim(), 0),
-        };
-        let is_name = !name.is_empty()
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !name.starts_with(|c: char| c.is_ascii_digit());
-        is_name.then(|| Count {
-            arg: Some(name.to_string()),
-            plus,
-        })
-    }
-
-    /// The count for a scenario with these arguments; `None` when the argument is missing or not
-    /// a whole number, or the count would be negative (the spec's loader rejects such checks).
-    pub fn resolve(&self, args: &BTreeMap<String, Arg>) -> Option<usize> {
-        let base = match &self.arg {
-            None => 0,
-            Some(name) => match args.get(name)? {
-                Arg::Int(v) => *v,
-                _ => return None,
-            },
-        };
-        usize::try_from(base.checked_add(self.plus)?).ok()
-    }
-}
-
-impl std::fmt::Display for Count {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (&self.arg, self.plus) {
-            (None, n) => write!(f, "{n}"),
-            (Some(arg), 0) => write!(f, "{arg}"),
-            (Some(arg), n) if n > 0 => write!(f, "{arg} + {n}"),
-            (Some(arg), n) => write!(f, "{arg} - {}", -n),
-        }
-    }
-}
-
-/// How two numbers are compared.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// |a − b| ≤ atol + rtol·|b|.
-    #[default]
-    Close,
-    /// |a − b| / max(|a|, |b|) ≤ rtol (both zero passes), or |a − b| ≤ atol: for finite differences.
-    Relative,
-}
-
-fn default_rtol() -> f64 {
-    1e-7
-}
-
-fn default_atol() -> f64 {
-    1e-9
-}
-
-impl Expectation {
-    /// Every observation key this expectation reads (with its `*`).
-    pub fn keys(&self) -> Vec<&str> {
-        match self {
-            Expectation::Reference(r) => vec![&r.key],
-            Expectation::Decreasing(r) => vec![&r.key],
-            Expectation::Stdout(r) => vec![&r.key],
-            Expectation::Agree(r) => {
-                let mut keys = vec![r.a.as_str(), r.b.as_str()];
-                keys.extend(r.skip.as_deref());
-                keys
-            }
-            Expectation::Aligned(r) => vec![&r.a, &r.b],
-        }
-    }
-
-    /// The tolerances it compares with, for matching known mistakes as loosely as it judges.
-    pub fn tolerance(&self) -> (f64, f64) {
-        match self {
-            Expectation::Reference(r) => (r.rtol, r.atol),
-            Expectation::Agree(r) => (r.rtol, r.atol),
-            _ => (default_rtol(), default_atol()),
-        }
-    }
-
-    /// The number of elements it requires of each scenario, if it says.
-    pub fn count(&self) -> Option<&Count> {
-        match self {
-            Expectation::Reference(r) => r.count.as_ref(),
-            Expectation::Decreasing(r) => r.count.as_ref(),
-            Expectation::Stdout(r) => r.count.as_ref(),
-            Expectation::Agree(_) | Expectation::Aligned(_) => None,
-        }
-    }
 }
 
 // ---- the file as written ----
@@ -699,7 +472,7 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
             }
         }
         for rule in &c.expect {
-            if let Some(problem) = rule_problem(rule, &selected, &scenarios) {
+            if let Some(problem) = crate::judge::rules::problem(rule, &selected, &scenarios) {
                 return Err(at(span, format!("check `{}`: {problem}", c.id)));
             }
         }
@@ -751,37 +524,6 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
         scenarios,
         checks,
     })
-}
-
-/// What is wrong with a rule of a check that selects `selected`, if anything.
-fn rule_problem(rule: &Expectation, selected: &[String], scenarios: &[Scenario]) -> Option<String> {
-    let starred = |a: &str, b: &str| {
-        (a.ends_with('*') != b.ends_with('*'))
-            .then(|| format!("`{a}` and `{b}` must both end in `*` or neither"))
-    };
-    let problem = match rule {
-        Expectation::Stdout(r) if template_prefix(&r.template).is_empty() => {
-            Some("a stdout template must start with literal text".to_string())
-        }
-        Expectation::Agree(r) => starred(&r.a, &r.b),
-        Expectation::Aligned(r) => starred(&r.a, &r.b),
-        _ => None,
-    };
-    if problem.is_some() {
-        return problem;
-    }
-    let count = rule.count()?;
-    scenarios
-        .iter()
-        .filter(|s| selected.contains(&s.id))
-        .find(|s| count.resolve(&s.args).is_none())
-        .map(|s| match &count.arg {
-            Some(arg) if !matches!(s.args.get(arg), Some(Arg::Int(_))) => format!(
-                "`count = \"{count}\"` names `{arg}`, which scenario `{}` does not give as a whole number",
-                s.id
-            ),
-            _ => format!("`count = \"{count}\"` is negative for scenario `{}`", s.id),
-        })
 }
 
 impl Spec {
