@@ -2,7 +2,7 @@
 //! unique, every scenario pattern matches, every file exists), naming the file, line and column of
 //! anything wrong. Nothing else in `grade` reads the exercise's configuration.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::judge::rules::Expectation;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -264,22 +264,14 @@ pub fn load(dir: &Path) -> Result<Spec> {
         });
     }
     let path = dir.join(SPEC_FILE);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let text = std::fs::read_to_string(&path).at(|| format!("reading {}", path.display()))?;
     parse(dir, &path, &text)
 }
 
-/// Validates spec text; `path` is only used in messages.
+/// Validates spec text; `path` is only used in messages. One function per section of the file,
+/// each saying what is wrong where it is.
 pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
-    let at = |span: std::ops::Range<usize>, message: String| {
-        let (line, column) = line_column(text, span.start);
-        Error::Spec {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message,
-        }
-    };
+    let reader = Reader { dir, path, text };
     let raw: RawSpec = toml::from_str(text).map_err(|e| {
         // Serde names Rust types; an instructor reads numbers.
         let message = e
@@ -287,225 +279,21 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
             .trim()
             .replace("expected u32", "expected a whole number, 0 or more")
             .replace("expected u64", "expected a whole number, 0 or more");
-        at(e.span().unwrap_or(0..0), message)
+        reader.at(e.span().unwrap_or(0..0), message)
     })?;
-
     let exercise = raw.exercise;
-    let file_error = |message: String| Error::SpecFile {
-        path: path.to_path_buf(),
-        message,
-    };
-    for file in exercise
-        .given
-        .iter()
-        .chain([&exercise.probe])
-        .chain(raw.build.library.iter())
-    {
-        if !dir.join(file).is_file() {
-            return Err(file_error(format!(
-                "the exercise file `{file}` does not exist in {}",
-                dir.display()
-            )));
-        }
-    }
-    if exercise.submission.is_empty() {
-        return Err(file_error("`submission` lists no file".to_string()));
-    }
-
-    let mut variants = Vec::new();
+    reader.files(&exercise, &raw.build)?;
+    let default_timeout = reader.limits(&raw.limits)?;
+    let variants = reader.variants(raw.variant, &exercise.submission)?;
     let mut build_ids: BTreeSet<String> = BTreeSet::from([MAIN_BUILD.to_string()]);
-    for spanned in raw.variant {
-        let span = spanned.span();
-        let variant = spanned.into_inner();
-        if !build_ids.insert(variant.id.clone()) {
-            return Err(at(span, format!("duplicate build id `{}`", variant.id)));
-        }
-        if !exercise.submission.contains(&variant.file) {
-            return Err(at(
-                span,
-                format!(
-                    "variant `{}` replaces items of `{}`, which is not a submission file",
-                    variant.id, variant.file
-                ),
-            ));
-        }
-        if !dir.join(&variant.from).is_file() {
-            return Err(at(
-                span,
-                format!(
-                    "variant `{}`: the file `{}` does not exist",
-                    variant.id, variant.from
-                ),
-            ));
-        }
-        if let Some(bad) = variant
-            .replace
-            .iter()
-            .find(|item| item.split_once("::").is_none())
-        {
-            return Err(at(
-                span,
-                format!(
-                    "variant `{}`: `{bad}` is not of the form Type::method",
-                    variant.id
-                ),
-            ));
-        }
-        variants.push(variant);
-    }
-
-    let mut scenarios = Vec::new();
-    let mut scenario_ids = BTreeSet::new();
-    let default_timeout = positive_seconds(raw.limits.timeout).ok_or_else(|| {
-        file_error(format!(
-            "`limits.timeout` must be a positive number of seconds, at most {MAX_SECONDS}"
-        ))
-    })?;
-    if positive_seconds(raw.limits.build_timeout).is_none() {
-        return Err(file_error(format!(
-            "`limits.build_timeout` must be a positive number of seconds, at most {MAX_SECONDS}"
-        )));
-    }
-    let bounds = [
-        ("memory_mib", raw.limits.memory_mib, 1 << 24),
-        ("cpu_seconds", raw.limits.cpu_seconds, MAX_SECONDS as u64),
-        ("output_kib", raw.limits.output_kib, 1 << 20),
-    ];
-    for (name, value, max) in bounds {
-        if !(1..=max).contains(&value) {
-            return Err(file_error(format!(
-                "`limits.{name}` must be a whole number from 1 to {max}"
-            )));
-        }
-    }
-    for spanned in raw.scenario {
-        let span = spanned.span();
-        let s = spanned.into_inner();
-        if !scenario_ids.insert(s.id.clone()) {
-            return Err(at(span, format!("duplicate scenario id `{}`", s.id)));
-        }
-        if !build_ids.contains(&s.build) {
-            return Err(at(
-                span,
-                format!(
-                    "scenario `{}` runs on build `{}`, which is neither `main` nor a variant",
-                    s.id, s.build
-                ),
-            ));
-        }
-        if s.args.contains_key("seed") {
-            return Err(at(
-                span,
-                format!(
-                    "scenario `{}`: give the seed as `seed`, not inside `args`",
-                    s.id
-                ),
-            ));
-        }
-        scenarios.push(Scenario {
-            id: s.id,
-            probe: s.probe,
-            seed: s.seed,
-            fixed_seed: s.fixed_seed,
-            build: s.build,
-            args: s.args,
-            timeout: Duration::ZERO,
-        });
-    }
-
-    let mut checks = Vec::new();
-    let mut check_ids = BTreeSet::new();
-    let mut total_points: u32 = 0;
-    for spanned in raw.check {
-        let span = spanned.span();
-        let c = spanned.into_inner();
-        if !check_ids.insert(c.id.clone()) {
-            return Err(at(span, format!("duplicate check id `{}`", c.id)));
-        }
-        if c.scenarios.is_empty() {
-            return Err(at(
-                span,
-                format!(
-                    "check `{}` selects no scenario: list at least one in `scenarios`",
-                    c.id
-                ),
-            ));
-        }
-        if c.expect.is_empty() {
-            return Err(at(
-                span,
-                format!(
-                    "check `{}` expects nothing: give at least one `expect` rule",
-                    c.id
-                ),
-            ));
-        }
-        let timeout = match c.timeout {
-            Some(t) => positive_seconds(t).ok_or_else(|| {
-                at(
-                    span.clone(),
-                    format!(
-                        "check `{}`: timeout must be a positive number of seconds, at most {MAX_SECONDS}",
-                        c.id
-                    ),
-                )
-            })?,
-            None => default_timeout,
-        };
-        let mut selected = Vec::new();
-        for pattern in &c.scenarios {
-            let before = selected.len();
-            for scenario in scenarios
-                .iter_mut()
-                .filter(|s| matches_pattern(pattern, &s.id))
-            {
-                scenario.timeout = scenario.timeout.max(timeout);
-                if !selected.contains(&scenario.id) {
-                    selected.push(scenario.id.clone());
-                }
-            }
-            if selected.len() == before {
-                return Err(at(
-                    span,
-                    format!("check `{}`: no scenario matches `{pattern}`", c.id),
-                ));
-            }
-        }
-        for rule in &c.expect {
-            if let Some(problem) = crate::judge::rules::problem(rule, &selected, &scenarios) {
-                return Err(at(span, format!("check `{}`: {problem}", c.id)));
-            }
-        }
-        total_points = total_points.checked_add(c.points).ok_or_else(|| {
-            at(
-                span.clone(),
-                format!(
-                    "check `{}`: the points of all checks add up to more than {}",
-                    c.id,
-                    u32::MAX
-                ),
-            )
-        })?;
-        checks.push(Check {
-            id: c.id,
-            title: c.title,
-            points: c.points,
-            scenarios: selected,
-            expect: c.expect,
-            chart: c.chart,
-        });
-    }
-    if checks.is_empty() {
-        return Err(file_error(
-            "the exercise declares no `[[check]]`".to_string(),
-        ));
-    }
+    build_ids.extend(variants.iter().map(|v| v.id.clone()));
+    let mut scenarios = reader.scenarios(raw.scenario, &build_ids)?;
+    let checks = reader.checks(raw.check, &mut scenarios, default_timeout)?;
     for scenario in &mut scenarios {
         if scenario.timeout.is_zero() {
             scenario.timeout = default_timeout;
         }
     }
-
     let beside = |relative: Option<String>| relative.map(|r| dir.join(r));
     Ok(Spec {
         dir: dir.to_path_buf(),
@@ -524,6 +312,247 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
         scenarios,
         checks,
     })
+}
+
+/// The spec being read, for errors that name the file, and the line and column when they can.
+struct Reader<'a> {
+    dir: &'a Path,
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Reader<'_> {
+    /// An error at the byte range `span` of the file.
+    fn at(&self, span: std::ops::Range<usize>, message: String) -> Error {
+        let (line, column) = line_column(self.text, span.start);
+        Error::Spec {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    /// An error about the file as a whole.
+    fn whole(&self, message: String) -> Error {
+        Error::SpecFile {
+            path: self.path.to_path_buf(),
+            message,
+        }
+    }
+
+    /// `[exercise]` and `[build]`: the files they name exist, and something is submitted.
+    fn files(&self, exercise: &RawExercise, build: &RawBuild) -> Result<()> {
+        let named = exercise.given.iter().chain([&exercise.probe]);
+        for file in named.chain(build.library.iter()) {
+            if !self.dir.join(file).is_file() {
+                return Err(self.whole(format!(
+                    "the exercise file `{file}` does not exist in {}",
+                    self.dir.display()
+                )));
+            }
+        }
+        if exercise.submission.is_empty() {
+            return Err(self.whole("`submission` lists no file".to_string()));
+        }
+        Ok(())
+    }
+
+    /// `[limits]`: each within its range; the default timeout of a probe run.
+    fn limits(&self, limits: &Limits) -> Result<Duration> {
+        let seconds = |name: &str, value: f64| {
+            positive_seconds(value).ok_or_else(|| {
+                self.whole(format!(
+                    "`limits.{name}` must be a positive number of seconds, at most {MAX_SECONDS}"
+                ))
+            })
+        };
+        let default_timeout = seconds("timeout", limits.timeout)?;
+        seconds("build_timeout", limits.build_timeout)?;
+        let bounds = [
+            ("memory_mib", limits.memory_mib, 1 << 24),
+            ("cpu_seconds", limits.cpu_seconds, MAX_SECONDS as u64),
+            ("output_kib", limits.output_kib, 1 << 20),
+        ];
+        for (name, value, max) in bounds {
+            if !(1..=max).contains(&value) {
+                return Err(self.whole(format!(
+                    "`limits.{name}` must be a whole number from 1 to {max}"
+                )));
+            }
+        }
+        Ok(default_timeout)
+    }
+
+    /// `[[variant]]`: unique ids, a submitted file to splice into, a replacement file that exists,
+    /// items of the form `Type::method`.
+    fn variants(&self, raw: Vec<Spanned<Variant>>, submission: &[String]) -> Result<Vec<Variant>> {
+        let mut variants: Vec<Variant> = Vec::new();
+        for spanned in raw {
+            let span = spanned.span();
+            let v = spanned.into_inner();
+            let problem = if v.id == MAIN_BUILD || variants.iter().any(|o| o.id == v.id) {
+                Some(format!("duplicate build id `{}`", v.id))
+            } else if !submission.contains(&v.file) {
+                Some(format!(
+                    "variant `{}` replaces items of `{}`, which is not a submission file",
+                    v.id, v.file
+                ))
+            } else if !self.dir.join(&v.from).is_file() {
+                Some(format!(
+                    "variant `{}`: the file `{}` does not exist",
+                    v.id, v.from
+                ))
+            } else {
+                v.replace
+                    .iter()
+                    .find(|item| item.split_once("::").is_none())
+                    .map(|bad| {
+                        format!(
+                            "variant `{}`: `{bad}` is not of the form Type::method",
+                            v.id
+                        )
+                    })
+            };
+            if let Some(problem) = problem {
+                return Err(self.at(span, problem));
+            }
+            variants.push(v);
+        }
+        Ok(variants)
+    }
+
+    /// `[[scenario]]`: unique ids, a build that exists, the seed given apart from the arguments.
+    fn scenarios(
+        &self,
+        raw: Vec<Spanned<RawScenario>>,
+        build_ids: &BTreeSet<String>,
+    ) -> Result<Vec<Scenario>> {
+        let mut scenarios: Vec<Scenario> = Vec::new();
+        for spanned in raw {
+            let span = spanned.span();
+            let s = spanned.into_inner();
+            let problem = if scenarios.iter().any(|o| o.id == s.id) {
+                Some(format!("duplicate scenario id `{}`", s.id))
+            } else if !build_ids.contains(&s.build) {
+                Some(format!(
+                    "scenario `{}` runs on build `{}`, which is neither `main` nor a variant",
+                    s.id, s.build
+                ))
+            } else if s.args.contains_key("seed") {
+                Some(format!(
+                    "scenario `{}`: give the seed as `seed`, not inside `args`",
+                    s.id
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(self.at(span, problem));
+            }
+            scenarios.push(Scenario {
+                id: s.id,
+                probe: s.probe,
+                seed: s.seed,
+                fixed_seed: s.fixed_seed,
+                build: s.build,
+                args: s.args,
+                timeout: Duration::ZERO,
+            });
+        }
+        Ok(scenarios)
+    }
+
+    /// `[[check]]`: at least one; each valid (see [`Reader::check`]), their points adding up.
+    /// Each scenario's timeout becomes the largest of the checks that select it.
+    fn checks(
+        &self,
+        raw: Vec<Spanned<RawCheck>>,
+        scenarios: &mut [Scenario],
+        default_timeout: Duration,
+    ) -> Result<Vec<Check>> {
+        let mut checks: Vec<Check> = Vec::new();
+        let mut total_points: u32 = 0;
+        for spanned in raw {
+            let span = spanned.span();
+            let raw = spanned.into_inner();
+            if checks.iter().any(|c| c.id == raw.id) {
+                return Err(self.at(span, format!("duplicate check id `{}`", raw.id)));
+            }
+            let check = self.check(raw, span.clone(), scenarios, default_timeout)?;
+            total_points = total_points.checked_add(check.points).ok_or_else(|| {
+                let most = u32::MAX;
+                let id = &check.id;
+                self.at(
+                    span,
+                    format!("check `{id}`: the points of all checks add up to more than {most}"),
+                )
+            })?;
+            checks.push(check);
+        }
+        if checks.is_empty() {
+            return Err(self.whole("the exercise declares no `[[check]]`".to_string()));
+        }
+        Ok(checks)
+    }
+
+    /// One `[[check]]`: scenarios it selects, rules it expects, each rule valid for them.
+    fn check(
+        &self,
+        c: RawCheck,
+        span: std::ops::Range<usize>,
+        scenarios: &mut [Scenario],
+        default_timeout: Duration,
+    ) -> Result<Check> {
+        let at = |message: String| self.at(span.clone(), format!("check `{}`{message}", c.id));
+        if c.scenarios.is_empty() {
+            return Err(at(
+                " selects no scenario: list at least one in `scenarios`".into()
+            ));
+        }
+        if c.expect.is_empty() {
+            return Err(at(
+                " expects nothing: give at least one `expect` rule".into()
+            ));
+        }
+        let timeout = match c.timeout {
+            Some(t) => positive_seconds(t).ok_or_else(|| {
+                at(format!(
+                    ": timeout must be a positive number of seconds, at most {MAX_SECONDS}"
+                ))
+            })?,
+            None => default_timeout,
+        };
+        let mut selected = Vec::new();
+        for pattern in &c.scenarios {
+            let before = selected.len();
+            for scenario in scenarios
+                .iter_mut()
+                .filter(|s| matches_pattern(pattern, &s.id))
+            {
+                scenario.timeout = scenario.timeout.max(timeout);
+                if !selected.contains(&scenario.id) {
+                    selected.push(scenario.id.clone());
+                }
+            }
+            if selected.len() == before {
+                return Err(at(format!(": no scenario matches `{pattern}`")));
+            }
+        }
+        for rule in &c.expect {
+            if let Some(problem) = crate::judge::rules::problem(rule, &selected, scenarios) {
+                return Err(at(format!(": {problem}")));
+            }
+        }
+        Ok(Check {
+            id: c.id,
+            title: c.title,
+            points: c.points,
+            scenarios: selected,
+            expect: c.expect,
+            chart: c.chart,
+        })
+    }
 }
 
 impl Spec {
@@ -546,11 +575,6 @@ pub fn matches_pattern(pattern: &str, id: &str) -> bool {
         Some(prefix) => id.starts_with(prefix),
         None => pattern == id,
     }
-}
-
-/// The literal text before a template's first placeholder.
-pub fn template_prefix(template: &str) -> &str {
-    &template[..template.find('{').unwrap_or(template.len())]
 }
 
 /// The longest time limit, a day: a deadline must stay a representable instant.
@@ -584,13 +608,5 @@ mod tests {
         assert!(matches_pattern("layer-*", "layer-relu"));
         assert!(!matches_pattern("layer-", "layer-relu"));
         assert!(matches_pattern("train", "train"));
-    }
-
-    #[test]
-    fn template_prefix_stops_at_the_first_placeholder() {
-        assert_eq!(
-            template_prefix("Loss at epoch {n}: {value:.3}"),
-            "Loss at epoch "
-        );
     }
 }

@@ -335,3 +335,11 @@ zero = "the biases do not move""#;
     let v = verdict(rule, &s, &with(&[f64::NAN, 1.0], &[1.0, 1.0]), &none);
     assert_ne!(v.status, Status::Pass, "NaN is no step");
 }
+
+#[test]
+fn template_prefix_stops_at_the_first_placeholder() {
+    assert_eq!(
+        template_prefix("Loss at epoch {n}: {value:.3}"),
+        "Loss at epoch "
+    );
+}
