@@ -329,6 +329,33 @@ const NAME_CAP: usize = 200;
 /// Frames kept of a panic's way through the submission.
 const MAX_FRAMES: usize = 8;
 
+/// What a probe writes on its channel: exactly one of these, as one JSON object with one key
+/// (the harness of each exercise writes them; a submission may forge one, for its own checks).
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Report {
+    /// The values observed, by key.
+    Observations(BTreeMap<String, serde_json::Value>),
+    /// The submission panicked.
+    Panic(PanicReport),
+    /// The probe refused the scenario's arguments.
+    Error(String),
+    /// An allocation was refused (the harness's allocator says so before the runtime aborts).
+    OutOfMemory {},
+}
+
+/// A panic as the harness reports it.
+#[derive(Deserialize)]
+struct PanicReport {
+    message: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    frames: Vec<String>,
+    operation: Option<String>,
+    context: Option<String>,
+}
+
 fn interpret(
     finished: &Finished,
     scenario: &Scenario,
@@ -343,112 +370,120 @@ fn interpret(
     let report = finished
         .channel
         .as_deref()
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
-    let failed = |reason: Failure| {
+        .and_then(|bytes| serde_json::from_slice::<Report>(bytes).ok());
+    let failure = match finished.exit {
+        Exit::TimedOut => Failure::TimedOut {
+            seconds: scenario.timeout.as_secs_f64(),
+        },
+        Exit::Signal(signal) => signalled(signal, report.as_ref(), finished, limits),
+        Exit::Code(_) if finished.channel_overflow => Failure::TooMuchReported { mib: 16 },
+        Exit::Code(code) => match report {
+            None | Some(Report::OutOfMemory {}) => Failure::ExitedEarly { code },
+            Some(report) => return from_report(report, printed, scenario, trusted),
+        },
+    };
+    Ok(Outcome::Failed {
+        reason: failure,
+        printed,
+    })
+}
+
+/// Why a run that a signal ended failed: its limits, by the signal the kernel sends for each and
+/// what the kernel counted, or the harness's word that an allocation was refused.
+fn signalled(
+    signal: i32,
+    report: Option<&Report>,
+    finished: &Finished,
+    limits: &RunLimits,
+) -> Failure {
+    let usage = finished.usage;
+    match signal {
+        libc::SIGXCPU => Failure::CpuLimit {
+            seconds: limits.cpu_seconds,
+        },
+        // The hard limit, a second after the soft one.
+        libc::SIGKILL if usage.cpu.as_secs() >= limits.cpu_seconds => Failure::CpuLimit {
+            seconds: limits.cpu_seconds,
+        },
+        libc::SIGXFSZ => Failure::FileTooLarge,
+        // Rust aborts when an allocation fails.
+        libc::SIGABRT
+            if matches!(report, Some(Report::OutOfMemory {}))
+                || usage.max_rss >= (limits.memory_mib << 20) / 2 =>
+        {
+            Failure::MemoryLimit {
+                mib: limits.memory_mib,
+            }
+        }
+        libc::SIGABRT => runtime_abort(&finished.stderr.text()),
+        signal => Failure::Signal { signal },
+    }
+}
+
+/// The outcome of a run that exited after reporting `report`.
+fn from_report(
+    report: Report,
+    printed: Printed,
+    scenario: &Scenario,
+    trusted: bool,
+) -> Result<Outcome> {
+    let failed = |reason| {
         Ok(Outcome::Failed {
             reason,
             printed: printed.clone(),
         })
     };
-    let usage = finished.usage;
-    match finished.exit {
-        Exit::TimedOut => failed(Failure::TimedOut {
-            seconds: scenario.timeout.as_secs_f64(),
-        }),
-        Exit::Signal(libc::SIGXCPU) => failed(Failure::CpuLimit {
-            seconds: limits.cpu_seconds,
-        }),
-        // The hard limit, a second after the soft one.
-        Exit::Signal(libc::SIGKILL) if usage.cpu.as_secs() >= limits.cpu_seconds => {
-            failed(Failure::CpuLimit {
-                seconds: limits.cpu_seconds,
-            })
-        }
-        Exit::Signal(libc::SIGXFSZ) => failed(Failure::FileTooLarge),
-        // Rust aborts when an allocation fails: near the limit, the kernel's count says so.
-        Exit::Signal(libc::SIGABRT) if usage.max_rss >= (limits.memory_mib << 20) / 2 => {
-            failed(Failure::MemoryLimit {
-                mib: limits.memory_mib,
-            })
-        }
-        Exit::Signal(libc::SIGABRT) => failed(runtime_abort(&printed.stderr, limits)),
-        Exit::Signal(signal) => failed(Failure::Signal { signal }),
-        Exit::Code(_) if finished.channel_overflow => failed(Failure::TooMuchReported { mib: 16 }),
-        Exit::Code(code) => {
-            let Some(report) = report else {
-                return failed(Failure::ExitedEarly { code });
-            };
-            if let Some(values) = report.get("observations").and_then(|o| o.as_object()) {
-                if values.keys().any(|key| key.len() > NAME_CAP) {
-                    return failed(Failure::LongName { cap: NAME_CAP });
-                }
-                let values = values
-                    .iter()
-                    .map(|(k, v)| (k.clone(), value_from_json(v)))
-                    .collect();
-                return Ok(Outcome::Observed { values, printed });
+    match report {
+        Report::Observations(values) => {
+            if values.keys().any(|key| key.len() > NAME_CAP) {
+                return failed(Failure::LongName { cap: NAME_CAP });
             }
-            if let Some(panic) = report.get("panic") {
-                let text = |key: &str, cap: usize| {
-                    clip(
-                        panic.get(key).and_then(|v| v.as_str()).unwrap_or_default(),
-                        cap,
-                    )
-                };
-                let optional = |key: &str| Some(text(key, TEXT_CAP)).filter(|t| !t.is_empty());
-                let frames = panic
-                    .get("frames")
-                    .and_then(|f| f.as_array())
-                    .map(|frames| {
-                        frames
-                            .iter()
-                            .filter_map(|f| f.as_str())
-                            .take(MAX_FRAMES)
-                            .map(|f| clip(f, NAME_CAP))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                return Ok(Outcome::Panicked {
-                    message: text("message", TEXT_CAP),
-                    location: without_machine_path(&text("location", NAME_CAP)).to_string(),
-                    frames,
-                    operation: optional("operation"),
-                    context: optional("context"),
-                    printed,
+            let values = values
+                .iter()
+                .map(|(k, v)| (k.clone(), value_from_json(v)))
+                .collect();
+            Ok(Outcome::Observed { values, printed })
+        }
+        Report::Panic(panic) => {
+            let optional =
+                |text: Option<String>| text.map(|t| clip(&t, TEXT_CAP)).filter(|t| !t.is_empty());
+            Ok(Outcome::Panicked {
+                message: clip(&panic.message, TEXT_CAP),
+                location: without_machine_path(&clip(&panic.location, NAME_CAP)).to_string(),
+                frames: panic
+                    .frames
+                    .iter()
+                    .take(MAX_FRAMES)
+                    .map(|f| clip(f, NAME_CAP))
+                    .collect(),
+                operation: optional(panic.operation),
+                context: optional(panic.context),
+                printed,
+            })
+        }
+        Report::Error(message) => {
+            let message = clip(&message, TEXT_CAP);
+            if trusted {
+                return Err(Error::Probe {
+                    message: format!("rejected scenario `{}`: {message}", scenario.id),
                 });
             }
-            if let Some(message) = report.get("error").and_then(|e| e.as_str()) {
-                let rejected = Failure::Rejected {
-                    scenario: scenario.id.clone(),
-                    message: clip(message, TEXT_CAP),
-                };
-                if trusted {
-                    return Err(Error::Probe {
-                        message: rejected
-                            .to_string()
-                            .trim_start_matches("the probe ")
-                            .to_string(),
-                    });
-                }
-                // The submission may have written it: a reason for its checks, not grade's failure.
-                return failed(rejected);
-            }
-            failed(Failure::NotObservations)
+            // The submission may have written it: a reason for its checks, not grade's failure.
+            failed(Failure::Rejected {
+                scenario: scenario.id.clone(),
+                message,
+            })
         }
+        Report::OutOfMemory {} => failed(Failure::NotObservations),
     }
 }
 
-/// An abort the kernel's counts do not explain, named as the Rust runtime named it on stderr
-/// before aborting: a stack overflow, or an allocation refused below the limit's half (one huge
-/// request). The words only choose among the submission's own failures; whose failure it is
-/// never depends on text.
-fn runtime_abort(stderr: &str, limits: &RunLimits) -> Failure {
+/// An abort that is no refused allocation: a stack overflow, as the Rust runtime names it on
+/// stderr before aborting (it has no other way to say it), or any other abort. The words only
+/// choose between two of the submission's own failures; whose failure it is never depends on text.
+fn runtime_abort(stderr: &str) -> Failure {
     if stderr.contains("has overflowed its stack") {
         Failure::StackOverflow
-    } else if stderr.contains("memory allocation of") {
-        Failure::MemoryLimit {
-            mib: limits.memory_mib,
-        }
     } else {
         Failure::Signal {
             signal: libc::SIGABRT,
@@ -586,8 +621,13 @@ mod tests {
 
     /// What interpreting a run that exited 0 after writing `channel` gives.
     fn reported(channel: &str, trusted: bool) -> Result<Outcome> {
+        ended(Exit::Code(0), channel, trusted)
+    }
+
+    /// What interpreting a run that ended by `exit` after writing `channel` gives.
+    fn ended(exit: Exit, channel: &str, trusted: bool) -> Result<Outcome> {
         let finished = Finished {
-            exit: Exit::Code(0),
+            exit,
             stdout: Default::default(),
             stderr: Default::default(),
             channel: Some(channel.as_bytes().to_vec()),
@@ -611,6 +651,20 @@ mod tests {
             submission_files: Vec::new(),
         };
         interpret(&finished, &scenario, &limits, trusted)
+    }
+
+    #[test]
+    fn an_abort_after_the_allocator_said_so_is_the_memory_limit() {
+        let out_of_memory = r#"{"out_of_memory":{"bytes":1099511627776}}"#;
+        let Ok(Outcome::Failed { reason, .. }) = ended(Exit::Signal(6), out_of_memory, false)
+        else {
+            panic!("not a failure")
+        };
+        assert_eq!(reason, Failure::MemoryLimit { mib: 64 });
+        let Ok(Outcome::Failed { reason, .. }) = ended(Exit::Signal(6), "", false) else {
+            panic!("not a failure")
+        };
+        assert_eq!(reason, Failure::Signal { signal: 6 });
     }
 
     #[test]
