@@ -7,7 +7,10 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}: no such exercise folder (expected a folder holding exercise.toml)", path.display())]
+    #[error(
+        "{}: no such exercise folder (expected a folder holding exercise.toml)",
+        path.display()
+    )]
     MissingExercise { path: PathBuf },
 
     #[error("{}:{line}:{column}: {message}", path.display())]
@@ -24,10 +27,16 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Submission { path: PathBuf, message: String },
 
-    #[error("cannot run `{program}`: {message} (install a Rust toolchain from https://rustup.rs, or point the RUSTC and CARGO variables at one)")]
+    #[error(
+        "cannot run `{program}`: {message} (install a Rust toolchain from https://rustup.rs, \
+        or point the RUSTC and CARGO variables at one)"
+    )]
     Toolchain { program: String, message: String },
 
-    #[error("building the exercise's dependencies failed{}:\n{log}", if *.offline { " (is crates.io reachable?)" } else { "" })]
+    #[error(
+        "building the exercise's dependencies failed{}:\n{log}",
+        if *.offline { " (is crates.io reachable?)" } else { "" }
+    )]
     Dependencies { log: String, offline: bool },
 
     #[error("the reference solution {what}: {message}")]
@@ -47,7 +56,12 @@ pub enum Error {
     Watch { message: String },
 
     /// The file system under `path` is full (or the user's quota is used up).
-    #[error("no space left on device under {}{} ({context}): free space there, or pass --cache-dir (or set GRADE_CACHE_DIR) to put the cache on a disk with room", path.display(), free.as_ref().map(|f| format!(", {f} free")).unwrap_or_default())]
+    #[error(
+        "no space left on device under {}{} ({context}): free space there, or pass \
+         --cache-dir (or set GRADE_CACHE_DIR) to put the cache on a disk with room",
+        path.display(),
+        free.as_ref().map(|f| format!(", {f} free")).unwrap_or_default()
+    )]
     NoSpace {
         path: PathBuf,
         /// What is free, in words, when it can be known.
@@ -97,20 +111,36 @@ impl Error {
 pub enum CompilerFault {
     /// rustc (or its linker) was killed by a signal grade did not send, or crashed, twice (the
     /// second time from scratch).
-    #[error("rustc crashed ({how}) compiling {what}, twice, the second time without its incremental state: not the submission's fault. Grade again; if it goes on, check the toolchain (`rustc -vV`) or point RUSTC at another one{}", detail(.message))]
+    #[error(
+        "rustc crashed ({how}) compiling {what}, twice, the second time without its incremental \
+         state: not the submission's fault. Grade again; if it goes on, check the toolchain \
+         (`rustc -vV`) or point RUSTC at another one{}",
+        detail(.message)
+    )]
     Crashed {
         what: String,
         how: String,
         message: String,
     },
     /// rustc hit an internal compiler error: a bug of rustc, whatever the code.
-    #[error("rustc hit an internal compiler error (a bug of rustc, not of the submission) compiling {what}: try another toolchain (RUSTC), or report it to https://github.com/rust-lang/rust/issues{}", detail(.message))]
+    #[error(
+        "rustc hit an internal compiler error (a bug of rustc, not of the submission) compiling \
+         {what}: try another toolchain (RUSTC), or report it to \
+         https://github.com/rust-lang/rust/issues{}",
+        detail(.message)
+    )]
     Internal { what: String, message: String },
     /// rustc failed without pointing at any file of the crate (the linker, its output), twice.
-    #[error("rustc failed compiling {what} without pointing at the code ({message}): check that a C linker (cc) is installed and that the cache folder is writable")]
+    #[error(
+        "rustc failed compiling {what} without pointing at the code ({message}): check that a \
+        C linker (cc) is installed and that the cache folder is writable"
+    )]
     Unexplained { what: String, message: String },
     /// The compile ran out of wall-clock time while getting hardly any CPU time.
-    #[error("the compiler got only {cpu:.1} s of CPU time in {wall:.0} s compiling {what}: the machine is too busy. Grade again when it is quieter, or with fewer --jobs")]
+    #[error(
+        "the compiler got only {cpu:.1} s of CPU time in {wall:.0} s compiling {what}: the \
+        machine is too busy. Grade again when it is quieter, or with fewer --jobs"
+    )]
     Starved { what: String, cpu: f64, wall: f64 },
 }
 

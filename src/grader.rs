@@ -68,7 +68,8 @@ impl Grader {
         let spec = spec::load(&options.exercise)?;
         let kit = Kit::load(&spec)?;
         let cache = Cache::locate(options.cache_dir.as_deref(), options.cache_max)?;
-        // The sandbox's trials (a few milliseconds of forks and mounts) while the toolchain answers.
+        // The sandbox's trials (a few milliseconds of forks and mounts) while the toolchain
+        // answers.
         let trials = cache.scratch("trial-")?;
         let prepared = std::thread::spawn(move || crate::sandbox::prepare(trials.path()));
         let toolchain = Toolchain::detect();
@@ -517,8 +518,9 @@ impl Grader {
                 return Err(Error::Reference {
                     what: "is not in this copy of the exercise".into(),
                     message: format!(
-                        "{} was made for other versions of {}. Restore those files as they were given to you \
-                         (only your {} is graded), or ask for a fresh copy of the exercise.",
+                        "{} was made for other versions of {}. Restore those files as they were \
+                         given to you (only your {} is graded), or ask for a fresh copy of the \
+                         exercise.",
                         self.spec.expected.display(),
                         changed.join(", "),
                         self.spec.submission.join(", ")
@@ -527,9 +529,11 @@ impl Grader {
             }
             (None, None) => {
                 let why = if self.seed.is_some() {
-                    "--seed needs the reference's source to probe fresh scenarios, and this copy of the exercise has none"
+                    "--seed needs the reference's source to probe fresh scenarios, and this copy \
+                        of the exercise has none"
                 } else {
-                    "this copy of the exercise has neither the reference's source nor an expected.json (`grade bless` writes it)"
+                    "this copy of the exercise has neither the reference's source nor an \
+                        expected.json (`grade bless` writes it)"
                 };
                 return Err(Error::Reference {
                     what: "is missing".into(),
@@ -633,7 +637,8 @@ impl Grader {
 
 /// What a probe run must not see: the trusted exercise folder (its `expected.json`), the folders of
 /// the reference and the known mistakes, and the cache's private folders. A submission could read
-/// any of them to copy the answer; in CI they lie on the runner's disk at paths a student can guess.
+/// any of them to copy the answer; in CI they lie on the runner's disk at paths a student can
+/// guess.
 fn hidden(spec: &Spec, cache: &Cache) -> Vec<PathBuf> {
     let mut folders = vec![spec.dir.clone()];
     for file in [&spec.reference, &spec.mistakes].into_iter().flatten() {

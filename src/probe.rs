@@ -1,4 +1,5 @@
-//! The probe stage: runs a built probe binary once per scenario, in the sandbox, and turns what came
+//! The probe stage: runs a built probe binary once per scenario, in the sandbox, and turns what
+//! came
 //! back into plain observations. It decides nothing about correctness; it only says what happened:
 //! the values the probe reported, or the panic, the crash or the timeout that prevented it, as a
 //! typed [`Failure`] read from how the run ended and what the kernel counted of it. A run grade
@@ -322,7 +323,8 @@ pub fn run_cached(
 }
 
 /// Bytes kept of a text a report carries (a panic message, a reason), and of a name (a panic's
-/// location, an observation's key): the harness keeps to these, and a submission that writes its own
+/// location, an observation's key): the harness keeps to these, and a submission that writes its
+/// own
 /// report must not flood grade's.
 const TEXT_CAP: usize = 2000;
 const NAME_CAP: usize = 200;
@@ -683,11 +685,17 @@ mod tests {
     #[test]
     fn library_locations_lose_the_machines_path() {
         assert_eq!(
-            without_machine_path("/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/ndarray-0.17.2/src/impl_ops.rs:12:5"),
+            without_machine_path(concat!(
+                "/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/",
+                "ndarray-0.17.2/src/impl_ops.rs:12:5"
+            )),
             "ndarray-0.17.2/src/impl_ops.rs:12:5"
         );
         assert_eq!(
-            without_machine_path("/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/slice/index.rs:272:10"),
+            without_machine_path(concat!(
+                "/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/",
+                "library/core/src/slice/index.rs:272:10"
+            )),
             "core/src/slice/index.rs:272:10"
         );
         assert_eq!(

@@ -72,9 +72,11 @@ pub struct Job {
     pub clear_env: bool,
     /// Hand the child an extra pipe whose number is in `GRADE_OBS_FD`.
     pub channel: bool,
-    /// Shut the child in (namespaces, read-only file systems, `nobody`), as far as the system allows.
+    /// Shut the child in (namespaces, read-only file systems, `nobody`), as far as the system
+    /// allows.
     pub isolate: bool,
-    /// For an isolated child: a folder holding `cwd` that stays writable, files and all (bind-mounted
+    /// For an isolated child: a folder holding `cwd` that stays writable, files and all
+    /// (bind-mounted
     /// into the otherwise read-only namespace), instead of a private tmpfs over `cwd`; the child
     /// then keeps grade's user (without capabilities). For compiles, which write their output and
     /// incremental state there.
@@ -386,7 +388,11 @@ mod tests {
             return;
         }
         let (finished, scratch) = shell(
-            "echo kept > here && cat here; for f in ../grade-sandbox-escape /tmp/grade-sandbox-escape /var/tmp/grade-sandbox-escape; do echo x > $f && echo wrote $f; done; true",
+            concat!(
+                "echo kept > here && cat here; for f in ../grade-sandbox-escape ",
+                "/tmp/grade-sandbox-escape /var/tmp/grade-sandbox-escape; ",
+                "do echo x > $f && echo wrote $f; done; true"
+            ),
             Duration::from_secs(5),
         );
         assert_eq!(finished.exit, Exit::Code(0));

@@ -116,7 +116,8 @@ pub(crate) fn problem(
         .find(|s| count.resolve(&s.args).is_none())
         .map(|s| match &count.arg {
             Some(arg) if !matches!(s.args.get(arg), Some(Arg::Int(_))) => format!(
-                "`count = \"{count}\"` names `{arg}`, which scenario `{}` does not give as a whole number",
+                "`count = \"{count}\"` names `{arg}`, which scenario `{}` does not give as a \
+                    whole number",
                 s.id
             ),
             _ => format!("`count = \"{count}\"` is negative for scenario `{}`", s.id),
@@ -213,7 +214,8 @@ pub enum Metric {
     /// |a − b| ≤ atol + rtol·|b|.
     #[default]
     Close,
-    /// |a − b| / max(|a|, |b|) ≤ rtol (both zero passes), or |a − b| ≤ atol: for finite differences.
+    /// |a − b| / max(|a|, |b|) ≤ rtol (both zero passes), or |a − b| ≤ atol: for finite
+    /// differences.
     Relative,
 }
 

@@ -77,7 +77,8 @@ impl Rule for StdoutRule {
                 .unwrap_or_default();
             return Err(fail(
                 format!(
-                    "printed {} line{} starting with `{prefix}`, expected {wanted}{per}{first_extra} (scenario {})",
+                    "printed {} line{} starting with `{prefix}`, expected \
+                        {wanted}{per}{first_extra} (scenario {})",
                     got.len(),
                     plural(got.len()),
                     seen.id()
@@ -89,7 +90,8 @@ impl Rule for StdoutRule {
             let Some(&value) = values.get(i) else {
                 return Err(fail(
                     format!(
-                        "printed line {} is `{}`, but `{}` has only {} value{} to compare it with (scenario {})",
+                        "printed line {} is `{}`, but `{}` has only {} value{} to compare it with \
+                            (scenario {})",
                         i + 1,
                         quoted(line),
                         self.key,

@@ -159,7 +159,8 @@ pub(super) fn write_file(path: &CStr, bytes: &[u8]) -> Result<(), Errno> {
 
 /// fork(2), which rustix has no stable call for; `None` in the new process.
 pub(super) fn fork() -> Result<Option<Pid>, Errno> {
-    // SAFETY: called by a single-threaded child of grade (a fork of a fork, as std's spawn is) or by
+    // SAFETY: called by a single-threaded child of grade (a fork of a fork, as std's spawn is) or
+    // by
     // `rehearse`; the new process makes only system calls until it execs or exits.
     match unsafe { libc::fork() } {
         -1 => Err(last_errno()),

@@ -2,10 +2,13 @@
 //! compiles apart, from the strongest level this process may have down to a bare process group.
 //!
 //! ```text
-//! grade ─► A  the spawned child, in grade's namespaces: unshares, forks B, waits, dies as the probe died
-//!          └► B  PID 1 of a new PID namespace, with a new network, mount, IPC and UTS namespace:
-//!             │  mounts, forks C, reaps, hands C's end to A; when B exits the kernel kills the namespace
-//!             └► C  drops to `nobody` (when grade is root), sets the rlimits, execs the probe
+//! grade ─► A  the spawned child, in grade's namespaces: unshares, forks B, waits,
+//!          │  dies as the probe died
+//!          └► B  PID 1 of a new PID namespace, with new network, mount, IPC and UTS
+//!             │  namespaces: mounts, forks C, reaps, hands C's end to A; when B exits
+//!             │  the kernel kills the namespace
+//!             └► C  drops to `nobody` (when grade is root), sets the rlimits, execs
+//!                   the probe
 //! ```
 //!
 //! In C's mount namespace every file system is read-only except two private tmpfs: one over the
@@ -264,25 +267,32 @@ fn describe(kind: Kind, level: Level, refused: Option<Failure>, partial: u8) -> 
     match (kind, level) {
         (_, Level::Namespaces { .. }) => {}
         (_, Level::Nobody) => notes.push(format!(
-            "probe runs are not in their own namespaces{why}: a submission can reach the network, leave \
-             behind a process that left its process group, and write wherever the user nobody may"
+            "probe runs are not in their own namespaces{why}: a submission can reach the network, \
+             leave behind a process that left its process group, and write wherever the user \
+             nobody may"
         )),
         (Kind::Probe, Level::Bare) => notes.push(format!(
-            "probe runs are not in their own namespaces and run as {who}{why}: a submission can reach the \
-             network, leave behind a process that left its process group, signal grade, and write \
-             wherever {who} may"
+            "probe runs are not in their own namespaces and run as {who}{why}: a submission can \
+             reach the network, leave behind a process that left its process group, signal grade, \
+             and write wherever {who} may"
         )),
         (Kind::Build, Level::Bare) => notes.push(format!(
             "compiles are not in their own namespaces and run as {who}{why}: rustc and its linker \
-             could reach the network and write wherever {who} may; only their limits on memory, CPU \
-             time and file size bound them"
+             could reach the network and write wherever {who} may; only their limits on memory, \
+             CPU time and file size bound them"
         )),
     }
     if partial & PARTIAL_READ_ONLY != 0 {
-        notes.push(format!("only / is read-only in {runs} (mount_setattr is not available): other mounted file systems stay writable"));
+        notes.push(format!(
+            "only / is read-only in {runs} (mount_setattr is not available): other \
+            mounted file systems stay writable"
+        ));
     }
     if partial & HOST_PROC != 0 {
-        notes.push(format!("{runs} see every process of the machine in /proc (mounting their own /proc was refused)"));
+        notes.push(format!(
+            "{runs} see every process of the machine in /proc (mounting their own \
+            /proc was refused)"
+        ));
     }
     notes
 }
