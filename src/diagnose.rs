@@ -106,7 +106,9 @@ fn behaves_alike(check: &Check, submission: &Outcomes, mistake: &Outcomes) -> bo
 }
 
 /// Equal within tolerance, where NaN equals NaN and infinities equal themselves: a mistake that
-/// blows up blows up the same way however it is written.
+/// blows up blows up the same way however it is written. Unlike the judge's `atol + rtol·|expected|`
+/// (see `judge::rules::compare`), the scale is `max(|a|, |b|)`: neither side is the expected one
+/// here (two wrong programs are compared), so the test must not depend on their order.
 fn same(a: &Value, b: &Value, rtol: f64, atol: f64) -> bool {
     match (a, b) {
         (Value::Text(x), Value::Text(y)) => x == y,
