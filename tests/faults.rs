@@ -1,4 +1,4 @@
-//! Grade's own faults are never a student's grade (issue #11): a full disk, a damaged cache, a
+//! Grade's own faults are never a student's grade: a full disk, a damaged cache, a
 //! grader killed in the middle of its first build, graders racing on a cold cache, damaged
 //! incremental state, a compiler that crashes. Each case grades real submissions with real
 //! compiles, asserts that a correct submission ends with full marks or exit 2 with the cause named
