@@ -2,9 +2,8 @@
 //! folder laid out like the exercise) is graded by one shared [`Grader`] — the built dependencies
 //! and the reference's observations are made once — in chunks of a few submissions whose builds
 //! are compiled as one bundle (see [`bundle`]), a chunk per core, into `grades.csv` and one JSON
-//! report per submission. A submission that hangs, crashes or does not
-//! compile is graded like any other (its checks say why); one that cannot be graded at all costs
-//! only its own row.
+//! report per submission. A submission that hangs, crashes or does not compile is graded like any
+//! other (its checks say why); one that cannot be graded at all costs only its own row.
 
 use crate::app::{self, Announcer, Common, EXIT_ERROR, EXIT_PASSED};
 use crate::bundle;
