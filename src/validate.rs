@@ -187,7 +187,7 @@ fn row_of(name: &str, kind: RowKind, report: &Report) -> Row {
 
 /// What `grade validate --seeds N` found: the reference and every known mistake graded on the
 /// scenarios of many seeds, against what they do on the shipped ones.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Sweep {
     /// The check ids, the table's columns.
     pub checks: Vec<String>,
@@ -197,8 +197,9 @@ pub struct Sweep {
     pub rows: Vec<SweepRow>,
     /// Per check, how many known mistakes it caught.
     pub caught: Vec<Caught>,
-    /// Seeds whose scenarios the reference or the probe could not get through, with the reason.
-    pub failed_seeds: Vec<(u64, String)>,
+    /// Seeds whose scenarios the reference or the probe could not get through, with the error
+    /// (an [`Error::Reference`] or an [`Error::Probe`]).
+    pub failed_seeds: Vec<(u64, Error)>,
 }
 
 /// One source over every seed.
@@ -254,7 +255,7 @@ pub fn sweep(
             Ok(reports) => tally.add(seed, &reports),
             // The reference failing, or the probe refusing a scenario, is a finding of the sweep.
             Err(e @ (Error::Reference { .. } | Error::Probe { .. })) => {
-                tally.failed_seeds.push((seed, e.to_string()))
+                tally.failed_seeds.push((seed, e))
             }
             Err(e) => return Err(e),
         }
@@ -289,7 +290,7 @@ struct Tally {
     differs: Vec<BTreeMap<String, Vec<u64>>>,
     /// Per check; `fewest` is `usize::MAX` until a seed is swept.
     caught: Vec<Caught>,
-    failed_seeds: Vec<(u64, String)>,
+    failed_seeds: Vec<(u64, Error)>,
 }
 
 impl Tally {
