@@ -2,7 +2,7 @@
 //! grader, run it, render the result, and say which exit code that deserves.
 
 use crate::build::Progress;
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::grader::{Grader, Options, Origin};
 use crate::known;
 use crate::report;
@@ -16,7 +16,8 @@ use std::time::Duration;
 
 pub use crate::report::Format;
 
-/// Exit codes (DESIGN.md): every check passed; graded with some check not passing; not graded.
+/// Exit codes, as the README gives them: every check passed; graded with some check not
+/// passing; not graded.
 pub const EXIT_PASSED: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
@@ -158,59 +159,99 @@ pub(crate) fn grader(
     common: Common,
 ) -> Result<(Grader, Announcer)> {
     let announcer = Announcer::default();
-    let line = announcer.clone();
-    let grader = Grader::new(Options {
-        exercise: exercise.to_path_buf(),
-        seed,
-        cache_dir: common.cache_dir,
-        cache_max: common.cache_max,
-        jobs: common.jobs,
-        progress: Box::new(move |progress| line.say(progress)),
-    });
+    let grader = announced_grader(exercise, seed, &common, common.jobs, &announcer);
     if grader.is_err() {
         announcer.done();
     }
     Ok((grader?, announcer))
 }
 
-/// Says what the grader is doing that takes seconds.
-#[derive(Clone, Default)]
-pub(crate) struct Announcer {
-    /// The live line, made at the first announcement on a terminal.
-    line: Arc<OnceLock<ProgressBar>>,
+/// The one place a [`Grader`] is made for a command: with `jobs` compiles and probe runs at once,
+/// its slow steps told to `announcer`.
+pub(crate) fn announced_grader(
+    exercise: &Path,
+    seed: Option<u64>,
+    common: &Common,
+    jobs: usize,
+    announcer: &Announcer,
+) -> Result<Grader> {
+    let announcer = announcer.clone();
+    Grader::new(Options {
+        exercise: exercise.to_path_buf(),
+        seed,
+        cache_dir: common.cache_dir.clone(),
+        cache_max: common.cache_max,
+        jobs,
+        progress: Box::new(move |progress| announcer.say(progress)),
+    })
+}
+
+/// Says what the grader is doing that takes seconds: as `grade: {step}…` on stderr in a log, and
+/// on a terminal in a live line.
+#[derive(Clone)]
+pub(crate) enum Announcer {
+    /// A line of its own, made at the first announcement on a terminal: each step replaces its
+    /// message.
+    Line(Arc<OnceLock<ProgressBar>>),
+    /// A progress bar that shows something else (a batch's): steps are printed above it, so its
+    /// message stays the batch's, and only details replace that message.
+    Above(ProgressBar),
+}
+
+impl Default for Announcer {
+    fn default() -> Announcer {
+        Announcer::Line(Arc::default())
+    }
 }
 
 impl Announcer {
     fn say(&self, progress: Progress) {
-        let interactive = std::io::stderr().is_terminal();
-        match progress {
-            Progress::Begin(message) => {
-                if interactive {
-                    self.line().set_message(format!("{message}…"));
-                } else {
-                    eprintln!("grade: {message}…");
-                }
+        match (self, progress) {
+            (Announcer::Line(_), Progress::Begin(message)) if self.interactive() => {
+                self.line().set_message(format!("{message}…"))
             }
-            Progress::Step(detail) if interactive => self.line().set_message(detail.to_string()),
-            Progress::Step(_) => {}
+            (Announcer::Above(bar), Progress::Begin(message)) if self.interactive() => {
+                bar.println(format!("grade: {message}…"))
+            }
+            (_, Progress::Begin(message)) => eprintln!("grade: {message}…"),
+            (_, Progress::Step(detail)) if self.interactive() => {
+                self.line().set_message(detail.to_string())
+            }
+            (_, Progress::Step(_)) => {}
+        }
+    }
+
+    /// Whether there is a live line to show steps in: stderr is a terminal.
+    fn interactive(&self) -> bool {
+        match self {
+            Announcer::Line(_) => std::io::stderr().is_terminal(),
+            Announcer::Above(bar) => !bar.is_hidden(),
         }
     }
 
     fn line(&self) -> &ProgressBar {
-        self.line.get_or_init(|| {
-            let line = ProgressBar::new_spinner().with_style(
-                ProgressStyle::with_template("{spinner} grade: {wide_msg} {elapsed:>3}")
-                    .expect("a valid template"),
-            );
-            line.enable_steady_tick(Duration::from_millis(120));
-            line
-        })
+        match self {
+            Announcer::Line(line) => line.get_or_init(|| {
+                let line = ProgressBar::new_spinner().with_style(
+                    ProgressStyle::with_template("{spinner} grade: {wide_msg} {elapsed:>3}")
+                        .expect("a valid template"),
+                );
+                line.enable_steady_tick(Duration::from_millis(120));
+                line
+            }),
+            Announcer::Above(bar) => bar,
+        }
     }
 
     /// Clears the live line before the report is printed.
     pub(crate) fn done(&self) {
-        if let Some(line) = self.line.get() {
-            line.finish_and_clear();
+        match self {
+            Announcer::Line(line) => {
+                if let Some(line) = line.get() {
+                    line.finish_and_clear();
+                }
+            }
+            Announcer::Above(bar) => bar.finish_and_clear(),
         }
     }
 }
@@ -233,7 +274,8 @@ pub fn cache(cache_dir: Option<&Path>, cache_max: Option<u64>) -> Result<u8> {
     let cache = crate::cache::Cache::locate(cache_dir, cache_max)?;
     let size = cache.size();
     let mut text = format!(
-        "cache: {}\nsize:  {} of a {} cap (--cache-max or GRADE_CACHE_MAX; past 90 % of it the least recently used is pruned)\n",
+        "cache: {}\nsize:  {} of a {} cap (--cache-max or GRADE_CACHE_MAX; past 90 % of it the \
+         least recently used is pruned)\n",
         cache.root.display(),
         human(size.total),
         human(cache.max)
@@ -294,10 +336,9 @@ pub fn exit_code_with(report: &Report, min_score: Option<f64>) -> u8 {
 /// Writes a report to `path`, making its folder (e.g. `/autograder/results`) when needed.
 pub(crate) fn write_file(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
+        std::fs::create_dir_all(parent).at(|| format!("creating {}", parent.display()))?;
     }
-    std::fs::write(path, text).map_err(|e| Error::io(format!("writing {}", path.display()), e))
+    std::fs::write(path, text).at(|| format!("writing {}", path.display()))
 }
 
 pub(crate) fn print(text: &str) {

@@ -2,14 +2,12 @@
 //! folder laid out like the exercise) is graded by one shared [`Grader`] — the built dependencies
 //! and the reference's observations are made once — in chunks of a few submissions whose builds
 //! are compiled as one bundle (see [`bundle`]), a chunk per core, into `grades.csv` and one JSON
-//! report per submission. A submission that hangs, crashes or does not
-//! compile is graded like any other (its checks say why); one that cannot be graded at all costs
-//! only its own row.
+//! report per submission. A submission that hangs, crashes or does not compile is graded like any
+//! other (its checks say why); one that cannot be graded at all costs only its own row.
 
-use crate::app::{self, Common, EXIT_ERROR, EXIT_PASSED};
-use crate::build::Progress;
+use crate::app::{self, Announcer, Common, EXIT_ERROR, EXIT_PASSED};
 use crate::bundle;
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::grader::{Grader, Origin};
 use crate::report::{self, grades_csv};
 use crate::score::Report;
@@ -51,13 +49,30 @@ pub struct Entry {
 pub struct Graded {
     pub entry: Entry,
     /// The report, or why there is none.
-    pub result: Result<Report, String>,
+    pub result: Result<Report>,
 }
 
 /// Grades every submission, writes the gradebook and the reports, and prints a summary; exit 0
 /// when every submission was graded (whatever its score), 2 otherwise.
 pub fn run(request: BatchRequest) -> Result<u8> {
     let started = Instant::now();
+    let (entries, out) = gather(&request)?;
+    let jobs = Jobs::of(&request);
+    let bar = progress_bar(entries.len() as u64);
+    let grader = warm_grader(&request, jobs, &bar)?;
+    let graded = grade_all(&request, &grader, &entries, jobs.at_once, &bar);
+    bar.finish_and_clear();
+    write_results(&grader, &out, &graded)?;
+    app::print(&summary(&graded, &out, started.elapsed()));
+    Ok(if graded.iter().all(|g| g.result.is_ok()) {
+        EXIT_PASSED
+    } else {
+        EXIT_ERROR
+    })
+}
+
+/// The submissions to grade, and the folder (made) where their grades go.
+fn gather(request: &BatchRequest) -> Result<(Vec<Entry>, PathBuf)> {
     if !request.submissions.is_dir() {
         return Err(Error::Usage(format!(
             "{}: no such folder of submissions",
@@ -75,28 +90,68 @@ pub fn run(request: BatchRequest) -> Result<u8> {
             request.submissions.display()
         )));
     }
-    std::fs::create_dir_all(&out)
-        .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
+    std::fs::create_dir_all(&out).at(|| format!("creating {}", out.display()))?;
+    Ok((entries, out))
+}
 
-    let total_jobs = request.common.jobs.max(1);
-    let per_submission = request.jobs_per_submission.clamp(1, total_jobs);
-    let at_once = (total_jobs / per_submission).max(1);
-    let bar = progress_bar(entries.len() as u64);
-    // The reference's observations (and on a cold cache, its builds) are made once, with every
-    // job, before submissions start; the grader that grades is then made with the per-submission
-    // share, and finds all of that in the cache.
-    let warm = grader(&request, total_jobs, &bar)?;
-    warm.known(Origin::Expected)?;
-    let grader = if per_submission == total_jobs {
-        warm
-    } else {
-        drop(warm);
-        let grader = grader(&request, per_submission, &bar)?;
-        grader.known(Origin::Expected)?;
-        grader
+/// How the jobs are shared out.
+#[derive(Clone, Copy)]
+struct Jobs {
+    /// Compiles and probe runs at once, in all.
+    total: usize,
+    /// Those one chunk of submissions starts.
+    per_submission: usize,
+    /// Chunks graded at once.
+    at_once: usize,
+}
+
+impl Jobs {
+    fn of(request: &BatchRequest) -> Jobs {
+        let total = request.common.jobs.max(1);
+        let per_submission = request.jobs_per_submission.clamp(1, total);
+        Jobs {
+            total,
+            per_submission,
+            at_once: (total / per_submission).max(1),
+        }
+    }
+}
+
+/// The grader that grades, with each chunk's share of the jobs. The reference's observations
+/// (and on a cold cache, its builds) are made first, once, with every job, before submissions
+/// start; the grader that grades, made with the smaller share, then finds all of that in the
+/// cache.
+fn warm_grader(request: &BatchRequest, jobs: Jobs, bar: &ProgressBar) -> Result<Grader> {
+    let announcer = Announcer::Above(bar.clone());
+    let grader = |jobs| {
+        app::announced_grader(
+            &request.exercise,
+            request.seed,
+            &request.common,
+            jobs,
+            &announcer,
+        )
     };
+    let warm = grader(jobs.total)?;
+    warm.known(Origin::Expected)?;
+    if jobs.per_submission == jobs.total {
+        return Ok(warm);
+    }
+    drop(warm);
+    let grader = grader(jobs.per_submission)?;
+    grader.known(Origin::Expected)?;
+    Ok(grader)
+}
 
-    let done = AtomicUsize::new(0);
+/// Grades every entry, `at_once` chunks at a time, each chunk's builds compiled as one bundle
+/// when the request says so; `bar` follows.
+fn grade_all(
+    request: &BatchRequest,
+    grader: &Grader,
+    entries: &[Entry],
+    at_once: usize,
+    bar: &ProgressBar,
+) -> Vec<Graded> {
     let builds_each = grader.spec.build_ids().len().max(1);
     let chunk = if request.bundle {
         chunk_size(entries.len(), at_once, builds_each)
@@ -109,62 +164,43 @@ pub fn run(request: BatchRequest) -> Result<u8> {
     } else {
         format!("{at_once} at once")
     });
+    let done = AtomicUsize::new(0);
     let chunks: Vec<&[Entry]> = entries.chunks(chunk).collect();
-    let graded: Vec<Graded> = crate::parallel::map(&chunks, at_once, |chunk_entries| {
+    crate::parallel::map(&chunks, at_once, |chunk_entries| {
         // The cache is kept under its cap as the batch goes: room is made before a chunk's
         // compiles (whose objects and incremental state pass through it) and after, when its
         // builds are in it.
         grader.prune_cache();
         let graded = if request.bundle {
-            grade_chunk(&grader, chunk_entries, chunk * builds_each)
+            grade_chunk(grader, chunk_entries, chunk * builds_each)
         } else {
-            grade_each(&grader, chunk_entries)
+            grade_each(grader, chunk_entries)
         };
         grader.prune_cache();
         for g in &graded {
-            let line = match &g.result {
-                Ok(r) => format!("{}: {}/{}", g.entry.name, r.score, r.max_score),
-                Err(e) => format!("{}: not graded: {}", g.entry.name, first_line(e)),
-            };
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if bar.is_hidden() {
-                eprintln!("[{n}/{}] {line}", entries.len());
-            } else {
-                bar.set_message(line);
-                bar.inc(1);
-            }
+            tell(bar, n, entries.len(), g);
         }
         graded
     })
     .into_iter()
     .flatten()
-    .collect();
-    bar.finish_and_clear();
-
-    write_results(&grader, &out, &graded)?;
-    let summary = summary(&graded, &out, started.elapsed());
-    app::print(&summary);
-    Ok(if graded.iter().all(|g| g.result.is_ok()) {
-        EXIT_PASSED
-    } else {
-        EXIT_ERROR
-    })
+    .collect()
 }
 
-fn grader(request: &BatchRequest, jobs: usize, bar: &ProgressBar) -> Result<Grader> {
-    let bar = bar.clone();
-    Grader::new(crate::grader::Options {
-        exercise: request.exercise.clone(),
-        seed: request.seed,
-        cache_dir: request.common.cache_dir.clone(),
-        cache_max: request.common.cache_max,
-        jobs,
-        progress: Box::new(move |progress| match progress {
-            Progress::Begin(message) if bar.is_hidden() => eprintln!("grade: {message}…"),
-            Progress::Begin(message) => bar.println(format!("grade: {message}…")),
-            Progress::Step(detail) => bar.set_message(detail.to_string()),
-        }),
-    })
+/// Says what became of the `n`th of `total` entries: on the bar, or as a line of its own when
+/// the bar is hidden (a CI log keeps it).
+fn tell(bar: &ProgressBar, n: usize, total: usize, g: &Graded) {
+    let line = match &g.result {
+        Ok(r) => format!("{}: {}/{}", g.entry.name, r.score, r.max_score),
+        Err(e) => format!("{}: not graded: {}", g.entry.name, first_line(e)),
+    };
+    if bar.is_hidden() {
+        eprintln!("[{n}/{total}] {line}");
+    } else {
+        bar.set_message(line);
+        bar.inc(1);
+    }
 }
 
 /// How many submissions are graded together, their builds compiled as one bundle: enough to share
@@ -203,9 +239,9 @@ fn grade_chunk(grader: &Grader, chunk: &[Entry], bundle_units: usize) -> Vec<Gra
                         report.submission = entry.name.clone();
                         Ok(report)
                     }
-                    Err(error) => Err(error.to_string()),
+                    Err(error) => Err(error),
                 },
-                Err(error) => Err(error.to_string()),
+                Err(error) => Err(error),
             };
             Graded {
                 entry: entry.clone(),
@@ -227,7 +263,7 @@ fn grade_each(grader: &Grader, entries: &[Entry]) -> Vec<Graded> {
 }
 
 /// Grades one entry; a panic in the grader is that entry's error, not the batch's end.
-fn grade_one(grader: &Grader, entry: &Entry) -> Result<Report, String> {
+fn grade_one(grader: &Grader, entry: &Entry) -> Result<Report> {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         grader.grade_path(&entry.path)
     }));
@@ -237,15 +273,15 @@ fn grade_one(grader: &Grader, entry: &Entry) -> Result<Report, String> {
             report.submission = entry.name.clone();
             Ok(report)
         }
-        Ok(Err(error)) => Err(error.to_string()),
-        Err(panic) => Err(format!(
-            "the grader failed on this submission: {}",
-            panic
+        Ok(Err(error)) => Err(error),
+        Err(panic) => Err(Error::Panicked {
+            message: panic
                 .downcast_ref::<String>()
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("a panic")
-        )),
+                .to_string(),
+        }),
     }
 }
 
@@ -269,8 +305,8 @@ fn progress_bar(len: u64) -> ProgressBar {
 
 /// `grades` beside the submissions folder; `./grades` when it has no parent.
 pub fn default_out(submissions: &Path) -> Result<PathBuf> {
-    let absolute = std::path::absolute(submissions)
-        .map_err(|e| Error::io(format!("resolving {}", submissions.display()), e))?;
+    let absolute =
+        std::path::absolute(submissions).at(|| format!("resolving {}", submissions.display()))?;
     let out = match absolute.parent() {
         Some(parent) => parent.join("grades"),
         None => PathBuf::from("grades"),
@@ -288,11 +324,11 @@ pub fn default_out(submissions: &Path) -> Result<PathBuf> {
 /// hidden ones, build output (`target`) and the output folder. Two entries with one name (`alice`
 /// and `alice.rs`) keep their full file names, so that no report overwrites another.
 pub fn entries(folder: &Path, out: &Path) -> Result<Vec<Entry>> {
-    let read = |e| Error::io(format!("reading {}", folder.display()), e);
+    let reading = || format!("reading {}", folder.display());
     let out = std::path::absolute(out).ok();
     let mut found = Vec::new();
-    for item in std::fs::read_dir(folder).map_err(read)? {
-        let item = item.map_err(read)?;
+    for item in std::fs::read_dir(folder).at(reading)? {
+        let item = item.at(reading)?;
         let path = item.path();
         let file_name = item.file_name().to_string_lossy().into_owned();
         if file_name.starts_with('.') || file_name == "target" {
@@ -329,8 +365,9 @@ fn write_results(grader: &Grader, out: &Path, graded: &[Graded]) -> Result<()> {
         let path = out.join(format!("{}.json", g.entry.name));
         match &g.result {
             Ok(report) => app::write_file(&path, &report::json::render(report))?,
-            Err(_) if path.exists() => std::fs::remove_file(&path)
-                .map_err(|e| Error::io(format!("removing {}", path.display()), e))?,
+            Err(_) if path.exists() => {
+                std::fs::remove_file(&path).at(|| format!("removing {}", path.display()))?
+            }
             Err(_) => {}
         }
     }
@@ -339,7 +376,7 @@ fn write_results(grader: &Grader, out: &Path, graded: &[Graded]) -> Result<()> {
         .iter()
         .map(|g| grades_csv::Row {
             name: &g.entry.name,
-            graded: g.result.as_ref().map_err(String::as_str),
+            graded: g.result.as_ref(),
         })
         .collect();
     app::write_file(&out.join("grades.csv"), &grades_csv::render(&checks, &rows))
@@ -385,8 +422,10 @@ fn summary(graded: &[Graded], out: &Path, elapsed: Duration) -> String {
     text
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or_default()
+/// The first line of what `error` says, for a line of a summary.
+fn first_line(error: &Error) -> String {
+    let text = error.to_string();
+    text.lines().next().unwrap_or_default().to_string()
 }
 
 #[cfg(test)]

@@ -52,8 +52,8 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("cannot watch the submission for changes: {message}")]
-    Watch { message: String },
+    #[error("cannot watch the submission for changes: {0}")]
+    Watch(#[source] notify::Error),
 
     /// The file system under `path` is full (or the user's quota is used up).
     #[error(
@@ -77,6 +77,11 @@ pub enum Error {
     /// A cache entry was damaged while this grade used it (it was verified before).
     #[error("a cache entry was damaged while grading ({what}): grade again, and it is made anew")]
     DamagedCache { what: String },
+
+    /// grade itself panicked grading one submission of a batch: that submission's row, not the
+    /// batch's end.
+    #[error("the grader failed on this submission: {message}")]
+    Panicked { message: String },
 
     #[error("{0}")]
     Usage(String),

@@ -1,6 +1,6 @@
 //! The `grade` binary: parses arguments and hands them to the library.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use grade::app::{self, Common, Format, GradeRequest};
 use grade::batch::BatchRequest;
 use grade::watch::WatchRequest;
@@ -70,12 +70,13 @@ enum Command {
         /// SUBMISSIONS/../grades; ./grades when SUBMISSIONS has no parent].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Derive every scenario's seed from N instead of the shipped seeds (needs the reference source).
+        /// Derive every scenario's seed from N instead of the shipped seeds (needs the reference
+        /// source).
         #[arg(long, value_name = "N", env = "GRADE_SEED")]
         seed: Option<u64>,
         /// Compiles and probe runs each chunk of submissions starts at once (a chunk's builds are
-        /// compiled as one bundle); JOBS / this many chunks are graded at once. One measured
-        /// fastest (benches/batch.sh).
+        /// compiled as one bundle); JOBS / this many chunks are graded at once. One is usually
+        /// fastest.
         #[arg(long, value_name = "N", default_value_t = 1)]
         jobs_per_submission: usize,
         /// Compile each submission alone instead of in bundles: about half as fast, but no probe
@@ -95,7 +96,13 @@ enum Command {
         #[arg(long, value_name = "DIR", env = "GRADE_CACHE_DIR", global = true)]
         cache_dir: Option<PathBuf>,
         /// The cache's cap, e.g. 500M or 2G [default: 1G].
-        #[arg(long, value_name = "SIZE", env = "GRADE_CACHE_MAX", value_parser = parse_size, global = true)]
+        #[arg(
+            long,
+            value_name = "SIZE",
+            env = "GRADE_CACHE_MAX",
+            value_parser = parse_size,
+            global = true
+        )]
         cache_max: Option<u64>,
     },
 }
@@ -119,8 +126,8 @@ struct GradeArgs {
     submission: Option<PathBuf>,
 
     /// The report's format: on stdout, or in the --output file.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    format: FormatArg,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 
     /// Write the report in --format to FILE; the human report still goes to stdout.
     #[arg(long, short, value_name = "FILE")]
@@ -136,7 +143,8 @@ struct GradeArgs {
     #[arg(long, short, conflicts_with_all = ["format", "output", "min_score"])]
     watch: bool,
 
-    /// Derive every scenario's seed from N instead of the shipped seeds (needs the reference source).
+    /// Derive every scenario's seed from N instead of the shipped seeds (needs the reference
+    /// source).
     #[arg(long, value_name = "N", env = "GRADE_SEED")]
     seed: Option<u64>,
 
@@ -164,32 +172,6 @@ struct CommonArgs {
     /// compiles, and what the cache found damaged and made again.
     #[arg(long, short)]
     verbose: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    /// A colored report for people (plain when stdout is not a terminal or NO_COLOR is set).
-    Human,
-    /// One JSON object: {exercise, score, max_score, build, checks: [...]}.
-    Json,
-    /// JUnit XML for CI servers: a `build` test case, then one test case per check.
-    Junit,
-    /// Gradescope's results.json.
-    Gradescope,
-    /// A Markdown table for a pull-request comment or $GITHUB_STEP_SUMMARY.
-    Markdown,
-}
-
-impl From<FormatArg> for Format {
-    fn from(format: FormatArg) -> Format {
-        match format {
-            FormatArg::Human => Format::Human,
-            FormatArg::Json => Format::Json,
-            FormatArg::Junit => Format::Junit,
-            FormatArg::Gradescope => Format::Gradescope,
-            FormatArg::Markdown => Format::Markdown,
-        }
-    }
 }
 
 /// `N` (seeds 1 to N), `A..=B` or `A..B`: a non-empty range of at most a million seeds.
@@ -280,7 +262,7 @@ fn main() -> ExitCode {
             app::grade(GradeRequest {
                 exercise: args.exercise.expect("clap requires it"),
                 submission: args.submission,
-                format: args.format.into(),
+                format: args.format,
                 output: args.output,
                 min_score: args.min_score,
                 seed: args.seed,

@@ -2,13 +2,15 @@
 //! that the reference scores full marks, the stub scores nothing, every known mistake loses points
 //! and is diagnosed as itself on every check it fails, and that `expected.json` is current.
 
-use crate::error::Result;
+use crate::build::Progress;
+use crate::error::{Error, Result};
 use crate::grader::{Grader, Origin};
 use crate::judge::Status;
-use crate::known;
-use crate::score::{BuildSummary, Report};
+use crate::known::{self, Known, KnownMistake};
+use crate::score::{BuildSummary, CheckResult, Report};
 use crate::stage::Source;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What `validate` found.
 #[derive(Debug, Clone)]
@@ -65,68 +67,14 @@ impl Validation {
 pub fn validate(grader: &Grader) -> Result<Validation> {
     let known = grader.known(Origin::Sources)?;
     let spec = &grader.spec;
-    let built = BuildSummary {
-        ok: true,
-        diagnostics: String::new(),
-    };
-    let mut rows = Vec::new();
-
-    let reference = grader.report("reference", built.clone(), &known.reference, &known);
-    let mut row = row_of("reference", RowKind::Reference, &reference);
-    if reference.score != reference.max_score {
-        let lost: Vec<String> = reference
-            .checks
+    let mut rows = vec![reference_row(grader, &known)];
+    rows.push(stub_row(grader)?);
+    rows.extend(
+        known
+            .mistakes
             .iter()
-            .filter(|c| c.status != Status::Pass)
-            .map(|c| format!("{} ({})", c.id, c.message))
-            .collect();
-        row.problems.push(format!(
-            "the reference does not score full marks: {}",
-            lost.join("; ")
-        ));
-    }
-    rows.push(row);
-
-    let stub = Source::read(spec, &spec.dir)?;
-    let stub_report = grader.grade(&stub)?;
-    let mut row = row_of("stub", RowKind::Stub, &stub_report);
-    let passed: Vec<&str> = stub_report
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Pass)
-        .map(|c| c.id.as_str())
-        .collect();
-    if !passed.is_empty() {
-        row.problems
-            .push(format!("the stub passes {}", passed.join(", ")));
-    }
-    rows.push(row);
-
-    for mistake in &known.mistakes {
-        let report = grader.report(&mistake.id, built.clone(), &mistake.outcomes, &known);
-        let mut row = row_of(&mistake.id, RowKind::Mistake, &report);
-        if report.score == report.max_score {
-            row.problems.push(format!(
-                "loses no points: no check catches `{}` ({})",
-                mistake.id, mistake.title
-            ));
-        }
-        for check in report.checks.iter().filter(|c| c.status != Status::Pass) {
-            match &check.diagnosis {
-                Some(d) if *d == mistake.id => {}
-                Some(other) => row
-                    .problems
-                    .push(format!("on {} it is diagnosed as `{other}`", check.id)),
-                None => row.problems.push(format!(
-                    "on {} it is not diagnosed ({})",
-                    check.id,
-                    check.message.lines().next().unwrap_or("")
-                )),
-            }
-        }
-        rows.push(row);
-    }
-
+            .map(|mistake| mistake_row(grader, mistake, &known)),
+    );
     let expected_current = if grader.seed().is_some() {
         None
     } else {
@@ -140,6 +88,78 @@ pub fn validate(grader: &Grader) -> Result<Validation> {
         expected_current,
         expected_path: spec.expected.display().to_string(),
     })
+}
+
+/// Known observations are judged as from a build that compiled.
+fn compiled() -> BuildSummary {
+    BuildSummary {
+        ok: true,
+        diagnostics: String::new(),
+    }
+}
+
+/// The reference must score full marks.
+fn reference_row(grader: &Grader, known: &Known) -> Row {
+    let reference = grader.report("reference", compiled(), &known.reference, known);
+    let mut row = row_of("reference", RowKind::Reference, &reference);
+    if reference.score != reference.max_score {
+        let lost: Vec<String> = reference
+            .checks
+            .iter()
+            .filter(|c| c.status != Status::Pass)
+            .map(|c| format!("{} ({})", c.id, c.message))
+            .collect();
+        row.problems.push(format!(
+            "the reference does not score full marks: {}",
+            lost.join("; ")
+        ));
+    }
+    row
+}
+
+/// The stub, the exercise folder's own files, must pass no check.
+fn stub_row(grader: &Grader) -> Result<Row> {
+    let spec = &grader.spec;
+    let stub = Source::read(spec, &spec.dir)?;
+    let stub_report = grader.grade(&stub)?;
+    let mut row = row_of("stub", RowKind::Stub, &stub_report);
+    let passed: Vec<&str> = stub_report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Pass)
+        .map(|c| c.id.as_str())
+        .collect();
+    if !passed.is_empty() {
+        row.problems
+            .push(format!("the stub passes {}", passed.join(", ")));
+    }
+    Ok(row)
+}
+
+/// A known mistake must lose points, and be diagnosed as itself on every check it loses.
+fn mistake_row(grader: &Grader, mistake: &KnownMistake, known: &Known) -> Row {
+    let report = grader.report(&mistake.id, compiled(), &mistake.outcomes, known);
+    let mut row = row_of(&mistake.id, RowKind::Mistake, &report);
+    if report.score == report.max_score {
+        row.problems.push(format!(
+            "loses no points: no check catches `{}` ({})",
+            mistake.id, mistake.title
+        ));
+    }
+    for check in report.checks.iter().filter(|c| c.status != Status::Pass) {
+        match &check.diagnosis {
+            Some(d) if *d == mistake.id => {}
+            Some(other) => row
+                .problems
+                .push(format!("on {} it is diagnosed as `{other}`", check.id)),
+            None => row.problems.push(format!(
+                "on {} it is not diagnosed ({})",
+                check.id,
+                check.message.lines().next().unwrap_or("")
+            )),
+        }
+    }
+    row
 }
 
 fn row_of(name: &str, kind: RowKind, report: &Report) -> Row {
@@ -167,7 +187,7 @@ fn row_of(name: &str, kind: RowKind, report: &Report) -> Row {
 
 /// What `grade validate --seeds N` found: the reference and every known mistake graded on the
 /// scenarios of many seeds, against what they do on the shipped ones.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Sweep {
     /// The check ids, the table's columns.
     pub checks: Vec<String>,
@@ -177,8 +197,9 @@ pub struct Sweep {
     pub rows: Vec<SweepRow>,
     /// Per check, how many known mistakes it caught.
     pub caught: Vec<Caught>,
-    /// Seeds whose scenarios the reference or the probe could not get through, with the reason.
-    pub failed_seeds: Vec<(u64, String)>,
+    /// Seeds whose scenarios the reference or the probe could not get through, with the error
+    /// (an [`Error::Reference`] or an [`Error::Probe`]).
+    pub failed_seeds: Vec<(u64, Error)>,
 }
 
 /// One source over every seed.
@@ -225,129 +246,165 @@ pub fn sweep(
     seeds: &[u64],
     progress: &(dyn Fn(usize, u64) + Sync),
 ) -> Result<Sweep> {
-    let spec = &grader.spec;
-    let baseline: Vec<&Row> = shipped
-        .rows
-        .iter()
-        .filter(|r| r.kind != RowKind::Stub)
-        .collect();
-    let lost = |cells: &[Cell]| -> Vec<bool> { cells.iter().map(|c| *c != Cell::Pass).collect() };
-    let mut rows: Vec<SweepRow> = baseline
-        .iter()
-        .map(|r| SweepRow {
-            name: r.name.clone(),
-            kind: r.kind,
-            shipped: lost(&r.cells),
-            lost: vec![0; spec.checks.len()],
-            problems: Vec::new(),
-        })
-        .collect();
-    // Per row, per kind of problem: the seeds where it happened.
-    let mut differs: Vec<BTreeMap<String, Vec<u64>>> = vec![BTreeMap::new(); rows.len()];
-    let mut caught: Vec<Caught> = (0..spec.checks.len())
-        .map(|c| {
-            let shipped = baseline
-                .iter()
-                .filter(|r| r.kind == RowKind::Mistake && r.cells[c] != Cell::Pass)
-                .count();
-            Caught {
-                shipped,
-                fewest: usize::MAX,
-                fewest_seed: None,
-            }
-        })
-        .collect();
-    let mut failed_seeds = Vec::new();
-    let quiet: std::sync::Arc<dyn Fn(crate::build::Progress) + Sync + Send> =
-        std::sync::Arc::new(|_| {});
+    let mut tally = Tally::new(shipped, grader.spec.checks.len());
+    // The sweep reports its own progress, a seed at a time.
+    let quiet: Arc<dyn Fn(Progress) + Sync + Send> = Arc::new(|_| {});
     for (n, &seed) in seeds.iter().enumerate() {
         progress(n, seed);
-        let graded = grader.reseeded(seed, quiet.clone());
-        let known = match graded.known(Origin::Sources) {
-            Ok(known) => known,
+        match reports_under(grader, seed, quiet.clone()) {
+            Ok(reports) => tally.add(seed, &reports),
             // The reference failing, or the probe refusing a scenario, is a finding of the sweep.
-            Err(e @ (crate::Error::Reference { .. } | crate::Error::Probe { .. })) => {
-                failed_seeds.push((seed, e.to_string()));
-                continue;
+            Err(e @ (Error::Reference { .. } | Error::Probe { .. })) => {
+                tally.failed_seeds.push((seed, e))
             }
             Err(e) => return Err(e),
-        };
-        let built = BuildSummary {
-            ok: true,
-            diagnostics: String::new(),
-        };
-        let mut reports = vec![graded.report("reference", built.clone(), &known.reference, &known)];
-        reports.extend(
-            known
-                .mistakes
-                .iter()
-                .map(|m| graded.report(&m.id, built.clone(), &m.outcomes, &known)),
-        );
-        let mut caught_now = vec![0; spec.checks.len()];
-        for ((row, problems), report) in rows.iter_mut().zip(&mut differs).zip(&reports) {
+        }
+    }
+    let checks = grader.spec.checks.iter().map(|c| c.id.clone()).collect();
+    Ok(tally.finish(checks, seeds))
+}
+
+/// The reference's report, then each known mistake's, on the scenarios of `seed`.
+fn reports_under(
+    grader: &Grader,
+    seed: u64,
+    quiet: Arc<dyn Fn(Progress) + Sync + Send>,
+) -> Result<Vec<Report>> {
+    let graded = grader.reseeded(seed, quiet);
+    let known = graded.known(Origin::Sources)?;
+    let mut reports = vec![graded.report("reference", compiled(), &known.reference, &known)];
+    reports.extend(
+        known
+            .mistakes
+            .iter()
+            .map(|m| graded.report(&m.id, compiled(), &m.outcomes, &known)),
+    );
+    Ok(reports)
+}
+
+/// What the sweep has seen so far.
+struct Tally {
+    /// The reference, then each known mistake.
+    rows: Vec<SweepRow>,
+    /// Per row, per kind of problem: the seeds where it happened.
+    differs: Vec<BTreeMap<String, Vec<u64>>>,
+    /// Per check; `fewest` is `usize::MAX` until a seed is swept.
+    caught: Vec<Caught>,
+    failed_seeds: Vec<(u64, Error)>,
+}
+
+impl Tally {
+    /// Nothing swept yet: the rows of `shipped` but the stub, each with what it loses on the
+    /// shipped seeds.
+    fn new(shipped: &Validation, checks: usize) -> Tally {
+        let baseline: Vec<&Row> = shipped
+            .rows
+            .iter()
+            .filter(|r| r.kind != RowKind::Stub)
+            .collect();
+        let rows: Vec<SweepRow> = baseline
+            .iter()
+            .map(|r| SweepRow {
+                name: r.name.clone(),
+                kind: r.kind,
+                shipped: r.cells.iter().map(|c| *c != Cell::Pass).collect(),
+                lost: vec![0; checks],
+                problems: Vec::new(),
+            })
+            .collect();
+        let caught = (0..checks)
+            .map(|c| Caught {
+                shipped: baseline
+                    .iter()
+                    .filter(|r| r.kind == RowKind::Mistake && r.cells[c] != Cell::Pass)
+                    .count(),
+                fewest: usize::MAX,
+                fewest_seed: None,
+            })
+            .collect();
+        Tally {
+            differs: vec![BTreeMap::new(); rows.len()],
+            rows,
+            caught,
+            failed_seeds: Vec::new(),
+        }
+    }
+
+    /// Counts one seed's `reports`, one per row in order.
+    fn add(&mut self, seed: u64, reports: &[Report]) {
+        let mut caught_now = vec![0; self.caught.len()];
+        for ((row, problems), report) in self.rows.iter_mut().zip(&mut self.differs).zip(reports) {
             for (c, check) in report.checks.iter().enumerate() {
                 let lost = check.status != Status::Pass;
                 row.lost[c] += usize::from(lost);
                 if lost && row.kind == RowKind::Mistake {
                     caught_now[c] += 1;
                 }
-                if lost != row.shipped[c] {
-                    let change = if lost { "loses" } else { "passes" };
-                    problems
-                        .entry(format!("{change} {}", check.id))
-                        .or_default()
-                        .push(seed);
-                }
-                if lost
-                    && row.kind == RowKind::Mistake
-                    && check.diagnosis.as_deref() != Some(&row.name)
-                {
-                    let as_what = match &check.diagnosis {
-                        Some(other) => format!("is diagnosed as `{other}` on {}", check.id),
-                        None => format!("is not diagnosed on {}", check.id),
-                    };
-                    problems.entry(as_what).or_default().push(seed);
+                for problem in problems_on(row, c, check) {
+                    problems.entry(problem).or_default().push(seed);
                 }
             }
         }
-        for (c, count) in caught_now.into_iter().enumerate() {
-            if count < caught[c].fewest {
-                caught[c].fewest = count;
-                caught[c].fewest_seed = Some(seed);
+        for (caught, count) in self.caught.iter_mut().zip(caught_now) {
+            if count < caught.fewest {
+                caught.fewest = count;
+                caught.fewest_seed = Some(seed);
             }
         }
     }
-    for (row, problems) in rows.iter_mut().zip(differs) {
-        for (what, seeds_seen) in problems {
-            let named: Vec<String> = seeds_seen
-                .iter()
-                .take(SEEDS_NAMED)
-                .map(u64::to_string)
-                .collect();
-            let more = seeds_seen.len().saturating_sub(SEEDS_NAMED);
-            let and_more = if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            };
-            row.problems.push(format!(
-                "{what} under {} of {} seeds (seed {}{and_more})",
-                seeds_seen.len(),
-                seeds.len(),
-                named.join(", ")
-            ));
+
+    /// The sweep of `seeds`, each row's problems said with the seeds where they happened.
+    fn finish(mut self, checks: Vec<String>, seeds: &[u64]) -> Sweep {
+        for (row, problems) in self.rows.iter_mut().zip(self.differs) {
+            for (what, seen) in problems {
+                row.problems.push(under_seeds(&what, &seen, seeds.len()));
+            }
+        }
+        for c in &mut self.caught {
+            if c.fewest == usize::MAX {
+                c.fewest = 0;
+            }
+        }
+        Sweep {
+            checks,
+            seeds: seeds.to_vec(),
+            rows: self.rows,
+            caught: self.caught,
+            failed_seeds: self.failed_seeds,
         }
     }
-    for c in &mut caught {
-        if c.fewest == usize::MAX {
-            c.fewest = 0;
-        }
+}
+
+/// What is wrong with `row` on its check `c` under one seed: a result other than on the shipped
+/// seeds, and for a mistake that loses the check, a diagnosis other than itself.
+fn problems_on(row: &SweepRow, c: usize, check: &CheckResult) -> Vec<String> {
+    let lost = check.status != Status::Pass;
+    let mut problems = Vec::new();
+    if lost != row.shipped[c] {
+        let change = if lost { "loses" } else { "passes" };
+        problems.push(format!("{change} {}", check.id));
     }
-    Ok(Sweep {
-        checks: spec.checks.iter().map(|c| c.id.clone()).collect(),
-        seeds: seeds.to_vec(),
-        rows,
-        caught,
-        failed_seeds,
-    })
+    if lost && row.kind == RowKind::Mistake && check.diagnosis.as_deref() != Some(&row.name) {
+        problems.push(match &check.diagnosis {
+            Some(other) => format!("is diagnosed as `{other}` on {}", check.id),
+            None => format!("is not diagnosed on {}", check.id),
+        });
+    }
+    problems
+}
+
+/// "`what` under 7 of 200 seeds (seed 3, 9, 12, 40, 41 and 2 more)".
+fn under_seeds(what: &str, seen: &[u64], swept: usize) -> String {
+    let named: Vec<String> = seen.iter().take(SEEDS_NAMED).map(u64::to_string).collect();
+    let more = seen.len().saturating_sub(SEEDS_NAMED);
+    let and_more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "{what} under {} of {swept} seeds (seed {}{and_more})",
+        seen.len(),
+        named.join(", ")
+    )
 }

@@ -6,7 +6,7 @@
 //! a report like any other: the watch goes on.
 
 use crate::app::{self, Common, EXIT_PASSED};
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::report;
 use crate::score::Report;
 use crate::stage::Source;
@@ -152,15 +152,12 @@ fn absolute_file(file: &Path) -> Result<PathBuf> {
         .unwrap_or(Path::new("."));
     let folder = folder
         .canonicalize()
-        .map_err(|e| Error::io(format!("finding {}", folder.display()), e))?;
+        .at(|| format!("finding {}", folder.display()))?;
     Ok(folder.join(file.file_name().unwrap_or_default()))
 }
 
 /// Watches the folders of `files`, sending [`Signal::Changed`] for every event on one of them.
 fn watch(files: &[PathBuf], tx: Sender<Signal>) -> Result<notify::RecommendedWatcher> {
-    let failed = |e: notify::Error| Error::Watch {
-        message: e.to_string(),
-    };
     let wanted = files.to_vec();
     let mut watcher =
         notify::recommended_watcher(move |event: notify::Result<Event>| match event {
@@ -170,14 +167,14 @@ fn watch(files: &[PathBuf], tx: Sender<Signal>) -> Result<notify::RecommendedWat
             // An event elsewhere, or a watcher hiccup: the next save is still seen.
             _ => {}
         })
-        .map_err(failed)?;
+        .map_err(Error::Watch)?;
     let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
     folders.sort();
     folders.dedup();
     for folder in folders {
         watcher
             .watch(folder, RecursiveMode::NonRecursive)
-            .map_err(failed)?;
+            .map_err(Error::Watch)?;
     }
     Ok(watcher)
 }

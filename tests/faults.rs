@@ -1,9 +1,9 @@
-//! Grade's own faults are never a student's grade: a full disk, a damaged cache, a
-//! grader killed in the middle of its first build, graders racing on a cold cache, damaged
-//! incremental state, a compiler that crashes. Each case grades real submissions with real
-//! compiles, asserts that a correct submission ends with full marks or exit 2 with the cause named
-//! (never exit 1 with a low score), and that the next grade after the fault is right: full marks
-//! for the correct one, its usual score for a known mistake, with and without `--seed`.
+//! Grade's own faults are never a student's grade: a full disk, a damaged cache, a grader killed
+//! in the middle of its first build, graders racing on a cold cache, damaged incremental state, a
+//! compiler that crashes. Each case grades real submissions with real compiles, asserts that a
+//! correct submission ends with full marks or exit 2 with the cause named (never exit 1 with a low
+//! score), and that the next grade after the fault is right: full marks for the correct one, its
+//! usual score for a known mistake, with and without `--seed`.
 //!
 //! Each case has a cache of its own, a copy of one warmed once per run (the dependencies, the
 //! submission's builds, and with `--seed` the reference's and the known mistakes').

@@ -1,9 +1,9 @@
-//! Hostile submissions (issue #4): whatever a submission does, `grade` finishes in bounded time,
-//! loses no result, and changes nothing outside its scratch space. Each fixture of
-//! tests/fixtures/hostile is compiled for real and graded against a copy of the exercise with short
-//! limits; each case checks the status of every check and why, that grade returned within its bound,
-//! printed one small JSON report untouched by the submission's output, left no process behind, and
-//! left the exercise copy, the repository's exercises/ and solutions/, and /tmp as they were.
+//! Hostile submissions: whatever a submission does, `grade` finishes in bounded time, loses no
+//! result, and changes nothing outside its scratch space. Each fixture of tests/fixtures/hostile is
+//! compiled for real and graded against a copy of the exercise with short limits; each case checks
+//! the status of every check and why, that grade returned within its bound, printed one small JSON
+//! report untouched by the submission's output, left no process behind, and left the exercise copy,
+//! the repository's exercises/ and solutions/, and /tmp as they were.
 
 mod common;
 

@@ -2,8 +2,8 @@
 //! (<https://gradescope-autograders.readthedocs.io/en/latest/specs/>): a top-level `score`, an
 //! `output` for the whole submission, and one test per check with `name`, `number`, `score`,
 //! `max_score`, `status` ("passed"/"failed") and `output`. A first, unscored test says whether the
-//! submission compiles, as the specification's own "Compilation check" example does. This is the one
-//! place Gradescope reports are written.
+//! submission compiles, as the specification's own "Compilation check" example does. This is the
+//! one place Gradescope reports are written.
 
 use crate::judge::Status;
 use crate::score::{CheckResult, Report};

@@ -1,4 +1,5 @@
-//! The JSON report: the [`Report`] as one JSON object. This is the one place JSON reports are written.
+//! The JSON report: the [`Report`] as one JSON object. This is the one place JSON reports are
+//! written.
 
 use crate::score::Report;
 

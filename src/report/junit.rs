@@ -1,8 +1,8 @@
 //! The JUnit XML report, as CI servers (GitHub test reporters, GitLab, Jenkins) read it: one
 //! `<testsuite>` for the exercise, a `build` test case that fails with rustc's messages when the
 //! submission does not compile, then one `<testcase>` per check. A check that does not pass is a
-//! `<failure>`; one that could not be judged (a panic, a timeout, no build) is an `<error>`. This is
-//! the one place JUnit reports are written.
+//! `<failure>`; one that could not be judged (a panic, a timeout, no build) is an `<error>`. This
+//! is the one place JUnit reports are written.
 
 use crate::judge::Status;
 use crate::score::{CheckResult, Report};

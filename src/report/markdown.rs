@@ -98,7 +98,13 @@ mod tests {
         assert!(md.starts_with("### ✗ backprop: 10/35"), "{md}");
         assert!(md.contains("| :-: | --- | --: | --- |"), "{md}");
         assert!(md.contains("| ✓ | `backward.d_biases` | 10/10 |"), "{md}");
-        assert!(md.contains("| ✗ | `backward.update` | 0/10 | expected 1 &amp; got 2 \\| off<br>**hint** (`sign_flipped_update`): Gradient descent subtracts. |"), "{md}");
+        assert!(
+            md.contains(
+                "| ✗ | `backward.update` | 0/10 | expected 1 &amp; got 2 \\| off<br>**hint** \
+                 (`sign_flipped_update`): Gradient descent subtracts. |"
+            ),
+            "{md}"
+        );
         assert!(md.contains("&lt;its&gt;"), "{md}");
         assert!(md.contains("| | **total** | **10/35** | |"), "{md}");
         // Every table row has the same number of cells.

@@ -12,18 +12,18 @@ pub mod validation;
 
 use crate::score::Report;
 
-/// The formats one report can be rendered in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The formats one report can be rendered in. The variants' comments are `--format`'s help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// The terminal report (colored when asked).
+    /// A colored report for people (plain when stdout is not a terminal or NO_COLOR is set).
     Human,
-    /// The [`Report`] as one JSON object.
+    /// One JSON object: {exercise, score, max_score, build, checks: [...]}.
     Json,
-    /// JUnit XML, as CI servers read it.
+    /// JUnit XML for CI servers: a `build` test case, then one test case per check.
     Junit,
-    /// Gradescope's `results.json`.
+    /// Gradescope's results.json.
     Gradescope,
-    /// A Markdown table for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
+    /// A Markdown table for a pull-request comment or $GITHUB_STEP_SUMMARY.
     Markdown,
 }
 
@@ -42,16 +42,11 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
 /// layer-relu-4x3: expected -0.53, got 0.53". Shared by the formats that show details apart from
 /// the message.
 pub(crate) fn worst_in_words(worst: &crate::judge::Worst) -> String {
-    use crate::judge::number;
-    let index = worst
-        .index
-        .iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    use crate::judge::{index_text, number};
     format!(
-        "`{}[{index}]` in scenario {}: expected {}, got {}",
+        "`{}{}` in scenario {}: expected {}, got {}",
         worst.key,
+        index_text(&worst.index),
         worst.scenario,
         number(worst.expected),
         number(worst.got)

@@ -1,7 +1,7 @@
 //! The table `grade validate` prints: one row per source (reference, stub, each known mistake),
 //! one column per check, and every problem in words.
 
-use crate::validate::{Cell, RowKind, Sweep, Validation};
+use crate::validate::{Caught, Cell, Row, RowKind, Sweep, SweepRow, Validation};
 use colored::Colorize;
 use std::fmt::Write as _;
 
@@ -19,76 +19,18 @@ pub fn render(validation: &Validation, color: bool) -> String {
         validation.exercise.bold(),
         validation.checks.len()
     );
-    let name_width = validation
-        .rows
-        .iter()
-        .map(|r| r.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(9);
-    let header: String = (1..=validation.checks.len())
-        .map(|i| format!("{i:>3}"))
-        .collect();
-    let _ = writeln!(out, "  {:<name_width$} {header}    score", "");
-    for row in &validation.rows {
-        let cells: String = row
-            .cells
-            .iter()
-            .map(|cell| match cell {
-                Cell::Pass => format!("  {}", "✓".green()),
-                Cell::Lost { diagnosis: Some(d) } if *d == row.name => format!("  {}", "✗".red()),
-                Cell::Lost { diagnosis: Some(_) } => format!("  {}", "≠".yellow().bold()),
-                Cell::Lost { diagnosis: None } if row.kind == RowKind::Mistake => {
-                    format!("  {}", "?".yellow().bold())
-                }
-                Cell::Lost { diagnosis: None } => format!("  {}", "✗".red()),
-            })
-            .collect();
-        let verdict = if row.problems.is_empty() {
-            "ok".green().to_string()
-        } else {
-            "PROBLEM".red().bold().to_string()
-        };
-        let score = format!("{}/{}", row.score, row.max_score);
-        let _ = writeln!(
-            out,
-            "  {:<name_width$} {cells}  {score:>8}  {verdict}",
-            row.name
-        );
-    }
+    table(&mut out, validation);
     out.push('\n');
     for (i, id) in validation.checks.iter().enumerate() {
         let _ = writeln!(out, "  {:>2} {id}", i + 1);
     }
-    let _ = writeln!(out, "\n  ✓ passes   ✗ loses the points (a mistake: diagnosed as itself)   ? not diagnosed   ≠ diagnosed as another mistake\n");
-    let mut problems = 0;
-    for row in &validation.rows {
-        for problem in &row.problems {
-            problems += 1;
-            let _ = writeln!(out, "  {} {}: {problem}", "problem:".red().bold(), row.name);
-        }
-    }
-    match validation.expected_current {
-        Some(true) => {
-            let _ = writeln!(out, "  {} is current", validation.expected_path);
-        }
-        Some(false) => {
-            problems += 1;
-            let _ = writeln!(
-                out,
-                "  {} {} is not current: run `grade bless` to rewrite it",
-                "problem:".red().bold(),
-                validation.expected_path
-            );
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "  {} not compared (scenarios derived from --seed)",
-                validation.expected_path
-            );
-        }
-    }
+    let _ = writeln!(
+        out,
+        "\n  ✓ passes   ✗ loses the points (a mistake: diagnosed as itself)   ? not diagnosed   \
+         ≠ diagnosed as another mistake\n"
+    );
+    let rows = validation.rows.iter().map(|r| (&r.name, &r.problems));
+    let problems = named_problems(&mut out, rows) + expected(&mut out, validation);
     if problems == 0 {
         let _ = writeln!(out, "\n  {}", "validation passed".green().bold());
     } else {
@@ -103,6 +45,95 @@ pub fn render(validation: &Validation, color: bool) -> String {
     out
 }
 
+/// The header of check numbers, then per row a mark per check, the score and the verdict.
+fn table(out: &mut String, validation: &Validation) {
+    let name_width = validation
+        .rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(9);
+    let header: String = (1..=validation.checks.len())
+        .map(|i| format!("{i:>3}"))
+        .collect();
+    let _ = writeln!(out, "  {:<name_width$} {header}    score", "");
+    for row in &validation.rows {
+        let cells: String = row.cells.iter().map(|cell| mark(row, cell)).collect();
+        let score = format!("{}/{}", row.score, row.max_score);
+        let _ = writeln!(
+            out,
+            "  {:<name_width$} {cells}  {score:>8}  {}",
+            row.name,
+            verdict(row.problems.is_empty())
+        );
+    }
+}
+
+/// One cell of the table: ✓ passes, ✗ loses (a mistake: diagnosed as itself), ? a mistake not
+/// diagnosed, ≠ diagnosed as another mistake.
+fn mark(row: &Row, cell: &Cell) -> String {
+    match cell {
+        Cell::Pass => format!("  {}", "✓".green()),
+        Cell::Lost { diagnosis: Some(d) } if *d == row.name => format!("  {}", "✗".red()),
+        Cell::Lost { diagnosis: Some(_) } => format!("  {}", "≠".yellow().bold()),
+        Cell::Lost { diagnosis: None } if row.kind == RowKind::Mistake => {
+            format!("  {}", "?".yellow().bold())
+        }
+        Cell::Lost { diagnosis: None } => format!("  {}", "✗".red()),
+    }
+}
+
+fn verdict(ok: bool) -> String {
+    if ok {
+        "ok".green().to_string()
+    } else {
+        "PROBLEM".red().bold().to_string()
+    }
+}
+
+/// Writes the problems of each row, named, one line each; returns how many.
+fn named_problems<'a>(
+    out: &mut String,
+    rows: impl Iterator<Item = (&'a String, &'a Vec<String>)>,
+) -> usize {
+    let mut problems = 0;
+    for (name, row_problems) in rows {
+        for problem in row_problems {
+            problems += 1;
+            let _ = writeln!(out, "  {} {name}: {problem}", "problem:".red().bold());
+        }
+    }
+    problems
+}
+
+/// Whether `expected.json` is current; returns 1 when that is a problem, else 0.
+fn expected(out: &mut String, validation: &Validation) -> usize {
+    match validation.expected_current {
+        Some(true) => {
+            let _ = writeln!(out, "  {} is current", validation.expected_path);
+            0
+        }
+        Some(false) => {
+            let _ = writeln!(
+                out,
+                "  {} {} is not current: run `grade bless` to rewrite it",
+                "problem:".red().bold(),
+                validation.expected_path
+            );
+            1
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  {} not compared (scenarios derived from --seed)",
+                validation.expected_path
+            );
+            0
+        }
+    }
+}
+
 /// The table `grade validate --seeds N` prints: per source and check, whether it loses the points
 /// under every seed as on the shipped ones (or under how many seeds it does), then how many known
 /// mistakes each check caught, on the shipped seeds and at the fewest under any seed.
@@ -110,93 +141,33 @@ pub fn render_sweep(sweep: &Sweep, color: bool) -> String {
     colored::control::set_override(color);
     let mut out = String::new();
     let n = sweep.seeds.len();
-    let seeds = match (sweep.seeds.first(), sweep.seeds.last()) {
-        (Some(first), Some(last)) if n > 1 => format!("seeds {first} to {last}"),
-        (Some(first), _) => format!("seed {first}"),
-        _ => "no seed".to_string(),
-    };
     let _ = writeln!(
         out,
-        "\n{}: the reference and {} known mistakes under {seeds}, against the shipped seeds\n",
+        "\n{}: the reference and {} known mistakes under {}, against the shipped seeds\n",
         "seed sweep".bold(),
         sweep
             .rows
             .iter()
             .filter(|r| r.kind == RowKind::Mistake)
-            .count()
+            .count(),
+        seeds_in_words(&sweep.seeds)
     );
-    let labels = ["caught on the shipped seeds", "caught at the fewest"];
-    let name_width = sweep
-        .rows
-        .iter()
-        .map(|r| r.name.chars().count())
-        .chain(labels.iter().map(|l| l.chars().count()))
-        .max()
-        .unwrap_or(0);
-    let header: String = (1..=sweep.checks.len())
-        .map(|i| format!("{i:>5}"))
-        .collect();
-    let _ = writeln!(out, "  {:<name_width$} {header}", "");
-    for row in &sweep.rows {
-        let cells: String = row
-            .shipped
-            .iter()
-            .zip(&row.lost)
-            .map(|(&shipped, &lost)| match (shipped, lost) {
-                (false, 0) => format!("    {}", "✓".green()),
-                (true, l) if l == n => format!("    {}", "✗".red()),
-                (_, l) => format!("{:>5}", l.to_string().yellow().bold()),
-            })
-            .collect();
-        let verdict = if row.problems.is_empty() {
-            "ok".green().to_string()
-        } else {
-            "PROBLEM".red().bold().to_string()
-        };
-        let _ = writeln!(out, "  {:<name_width$} {cells}  {verdict}", row.name);
-    }
-    let shipped: String = sweep
-        .caught
-        .iter()
-        .map(|c| format!("{:>5}", c.shipped))
-        .collect();
-    let fewest: String = sweep
-        .caught
-        .iter()
-        .map(|c| format!("{:>5}", c.fewest))
-        .collect();
-    let _ = writeln!(out, "  {:<name_width$} {shipped}", labels[0]);
-    let _ = writeln!(out, "  {:<name_width$} {fewest}", labels[1]);
+    sweep_table(&mut out, sweep);
     out.push('\n');
-    for (i, id) in sweep.checks.iter().enumerate() {
-        let c = &sweep.caught[i];
-        let at = c
-            .fewest_seed
-            .map(|s| format!(" (seed {s})"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {:>2} {id}: {} known mistakes caught on the shipped seeds, {} at the fewest{at}",
-            i + 1,
-            c.shipped,
-            c.fewest
-        );
+    for (i, (id, c)) in sweep.checks.iter().zip(&sweep.caught).enumerate() {
+        let _ = writeln!(out, "  {:>2} {id}: {}", i + 1, caught_in_words(c));
     }
     let _ = writeln!(
         out,
-        "\n  ✓ passes under every seed   ✗ loses the points under every seed   N: loses them under N of {n} seeds, unlike on the shipped ones\n"
+        "\n  ✓ passes under every seed   ✗ loses the points under every seed   N: loses them under \
+         N of {n} seeds, unlike on the shipped ones\n"
     );
     let mut problems = 0;
     for (seed, why) in &sweep.failed_seeds {
         problems += 1;
         let _ = writeln!(out, "  {} seed {seed}: {why}", "problem:".red().bold());
     }
-    for row in &sweep.rows {
-        for problem in &row.problems {
-            problems += 1;
-            let _ = writeln!(out, "  {} {}: {problem}", "problem:".red().bold(), row.name);
-        }
-    }
+    problems += named_problems(&mut out, sweep.rows.iter().map(|r| (&r.name, &r.problems)));
     if problems == 0 {
         let _ = writeln!(
             out,
@@ -215,4 +186,73 @@ pub fn render_sweep(sweep: &Sweep, color: bool) -> String {
         );
     }
     out
+}
+
+/// "seeds 1 to 200", "seed 7".
+fn seeds_in_words(seeds: &[u64]) -> String {
+    match (seeds.first(), seeds.last()) {
+        (Some(first), Some(last)) if seeds.len() > 1 => format!("seeds {first} to {last}"),
+        (Some(first), _) => format!("seed {first}"),
+        _ => "no seed".to_string(),
+    }
+}
+
+/// The header of check numbers, a row per source, then how many known mistakes each check
+/// caught on the shipped seeds and at the fewest.
+fn sweep_table(out: &mut String, sweep: &Sweep) {
+    let labels = ["caught on the shipped seeds", "caught at the fewest"];
+    let name_width = sweep
+        .rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .chain(labels.iter().map(|l| l.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let header: String = (1..=sweep.checks.len())
+        .map(|i| format!("{i:>5}"))
+        .collect();
+    let _ = writeln!(out, "  {:<name_width$} {header}", "");
+    for row in &sweep.rows {
+        let cells = sweep_cells(row, sweep.seeds.len());
+        let ok = verdict(row.problems.is_empty());
+        let _ = writeln!(out, "  {:<name_width$} {cells}  {ok}", row.name);
+    }
+    let shipped: String = sweep
+        .caught
+        .iter()
+        .map(|c| format!("{:>5}", c.shipped))
+        .collect();
+    let fewest: String = sweep
+        .caught
+        .iter()
+        .map(|c| format!("{:>5}", c.fewest))
+        .collect();
+    let _ = writeln!(out, "  {:<name_width$} {shipped}", labels[0]);
+    let _ = writeln!(out, "  {:<name_width$} {fewest}", labels[1]);
+}
+
+/// A row's cells: ✓ passes under every seed as on the shipped ones, ✗ loses under every seed
+/// as on the shipped ones, else under how many of the `swept` seeds it loses.
+fn sweep_cells(row: &SweepRow, swept: usize) -> String {
+    row.shipped
+        .iter()
+        .zip(&row.lost)
+        .map(|(&shipped, &lost)| match (shipped, lost) {
+            (false, 0) => format!("    {}", "✓".green()),
+            (true, l) if l == swept => format!("    {}", "✗".red()),
+            (_, l) => format!("{:>5}", l.to_string().yellow().bold()),
+        })
+        .collect()
+}
+
+/// "3 known mistakes caught on the shipped seeds, 2 at the fewest (seed 17)".
+fn caught_in_words(c: &Caught) -> String {
+    let at = c
+        .fewest_seed
+        .map(|s| format!(" (seed {s})"))
+        .unwrap_or_default();
+    format!(
+        "{} known mistakes caught on the shipped seeds, {} at the fewest{at}",
+        c.shipped, c.fewest
+    )
 }
