@@ -7,8 +7,14 @@ use crate::judge::rules::{select, Expectation};
 use crate::judge::{self, Evidence, Status};
 use crate::known::{Known, KnownMistake, Outcomes};
 use crate::probe::{Outcome, Value};
-use crate::score::Diagnosis;
 use crate::spec::{Check, Spec};
+
+/// A diagnosis attached to a failed check: the mistake the submission behaves like, and its hint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnosis {
+    pub mistake: String,
+    pub hint: String,
+}
 
 /// For each check of `spec` (in order), the mistake the submission behaves like, if it failed it.
 /// When several mistakes behave alike on a check, the one that is like the submission on more of

@@ -1,6 +1,7 @@
 //! The score stage: points per check and the total, gathered into the [`Report`] that every
 //! renderer takes. A report is plain data: renderers know nothing of how it was computed.
 
+use crate::diagnose::Diagnosis;
 use crate::judge::{Status, Verdict, Worst};
 use crate::spec::Check;
 use serde::{Deserialize, Serialize};
@@ -61,13 +62,6 @@ pub struct Chart {
     pub key: String,
     pub submission: Option<Vec<f64>>,
     pub reference: Option<Vec<f64>>,
-}
-
-/// A diagnosis attached to a failed check.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Diagnosis {
-    pub mistake: String,
-    pub hint: String,
 }
 
 /// Scores each check all-or-nothing and sums.
