@@ -7,10 +7,10 @@
 //! only its own row.
 
 use crate::app::{self, Common, EXIT_ERROR, EXIT_PASSED};
-use crate::build::Progress;
 use crate::bundle;
 use crate::error::{Error, Result};
 use crate::grader::{Grader, Origin};
+use crate::progress::Progress;
 use crate::report::{self, grades_csv};
 use crate::score::Report;
 use crate::stage::Source;

@@ -3,20 +3,20 @@
 //!
 //! The cache owns three promises:
 //!
-//! - **Nothing half-written is ever read.** Entries are written to a temporary name and renamed into
-//!   place, so concurrent graders share the cache without locks on reads; a binary's name holds its
-//!   hash, so two graders that make the same build never overwrite each other's file.
-//! - **Nothing damaged is trusted.** Every entry is verified when read: records and observations are
-//!   [sealed](write_sealed) with their length and SHA-256, binaries and built dependencies checked
-//!   against the [`Digest`] recorded when they were written. A damaged or partial entry (a crash
-//!   between creating and writing, a full disk, a partial restore of a CI cache) is discarded and
-//!   made again, and [`Cache::notes`] says so for `--verbose`.
+//! - **Nothing half-written is ever read.** Entries are written to a temporary name and renamed
+//!   into place, so concurrent graders share the cache without locks on reads; a binary's name
+//!   holds its hash, so two graders that make the same build never overwrite each other's file.
+//! - **Nothing damaged is trusted.** Every entry is verified when read: records and observations
+//!   are [sealed](write_sealed) with their length and SHA-256, binaries and built dependencies
+//!   checked against the [`Digest`] recorded when they were written. A damaged or partial entry (a
+//!   crash between creating and writing, a full disk, a partial restore of a CI cache) is
+//!   discarded and made again, and [`Cache::take_notes`] says so for `--verbose`.
 //! - **It stays under a cap.** [`Cache::prune`] removes the least recently used builds,
-//!   observations, working folders and dependencies until the cache is under
-//!   [`Cache::max`], never what a running grader is using: working folders are locked (flock) while
-//!   a compile uses them, binaries while their runs use them, dependencies while a grader holds them.
+//!   observations, working folders and dependencies until the cache is under [`Cache::max`], never
+//!   what a running grader is using: working folders are locked (flock) while a compile uses them,
+//!   binaries while their runs use them, dependencies while a grader holds them.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
@@ -71,12 +71,12 @@ impl Cache {
                 std::env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache").join("grade"))
             })
             .unwrap_or_else(|| std::env::temp_dir().join("grade-cache"));
-        std::fs::create_dir_all(&root).map_err(|e| {
-            Error::io(format!("creating the cache folder {}", root.display()), e).in_cache(&root)
-        })?;
+        std::fs::create_dir_all(&root)
+            .at(|| format!("creating the cache folder {}", root.display()))
+            .map_err(|e| e.in_cache(&root))?;
         let root = root
             .canonicalize()
-            .map_err(|e| Error::io(format!("opening the cache folder {}", root.display()), e))?;
+            .at(|| format!("opening the cache folder {}", root.display()))?;
         Ok(Cache {
             root,
             max: max.unwrap_or(DEFAULT_MAX),
@@ -89,17 +89,20 @@ impl Cache {
     pub fn dir(&self, parts: &[&str]) -> Result<PathBuf> {
         let dir = parts.iter().fold(self.root.clone(), |d, p| d.join(p));
         std::fs::create_dir_all(&dir)
-            .map_err(|e| self.io(format!("creating {}", dir.display()), e))?;
+            .at(|| format!("creating {}", dir.display()))
+            .in_cache(self)?;
         Ok(dir)
     }
 
-    /// A fresh temporary folder inside the cache (same file system, so renames out of it are atomic).
+    /// A fresh temporary folder inside the cache (same file system, so renames out of it are
+    /// atomic).
     pub fn scratch(&self, prefix: &str) -> Result<tempfile::TempDir> {
         let tmp = self.dir(&[TMP])?;
         tempfile::Builder::new()
             .prefix(prefix)
             .tempdir_in(&tmp)
-            .map_err(|e| self.io(format!("creating a folder in {}", tmp.display()), e))
+            .at(|| format!("creating a folder in {}", tmp.display()))
+            .in_cache(self)
     }
 
     /// The folders a probe run must not see: other builds' sources and binaries (the reference's
@@ -112,7 +115,8 @@ impl Cache {
             .collect()
     }
 
-    /// An I/O error about a file of the cache: "no space" when that is what it is.
+    /// An I/O error about a file of the cache: "no space" when that is what it is. Where an
+    /// `io::Result` is at hand, `.at(..).in_cache(cache)` ([`InCache`]) says the same.
     pub fn io(&self, context: impl Into<String>, source: std::io::Error) -> Error {
         Error::io(context, source).in_cache(&self.root)
     }
@@ -137,6 +141,25 @@ impl Cache {
             "discarded a damaged cache entry, {shown} ({why}): it is made again"
         ));
         remove(path);
+    }
+
+    /// The sealed JSON entry at `path`, if it is whole and of this version of grade; a damaged
+    /// one is discarded, saying why, to be made again.
+    pub(crate) fn read_entry<T: serde::de::DeserializeOwned>(&self, path: &Path) -> Option<T> {
+        match read_sealed(path) {
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(entry) => Some(entry),
+                Err(e) => {
+                    self.discard(path, &format!("not a record of this version: {e}"));
+                    None
+                }
+            },
+            Err(Unusable::Missing) => None,
+            Err(Unusable::Damaged(why)) => {
+                self.discard(path, &why);
+                None
+            }
+        }
     }
 
     /// Space left for grade on the cache's file system, in bytes, when it can be known.
@@ -164,6 +187,19 @@ impl Cache {
             free: self.free_space().map(human),
             context: context.into(),
         }
+    }
+}
+
+/// Says an error about a file of the cache as "no space under the cache" when it is an I/O error
+/// of a full disk or quota, which the user fixes by giving the cache room, not by looking at the
+/// file: `fs::write(&p, b).at(|| ..).in_cache(cache)?`.
+pub(crate) trait InCache {
+    fn in_cache(self, cache: &Cache) -> Self;
+}
+
+impl<T> InCache for Result<T> {
+    fn in_cache(self, cache: &Cache) -> Self {
+        self.map_err(|e| e.in_cache(&cache.root))
     }
 }
 
@@ -197,15 +233,12 @@ pub fn touch(path: &Path) {
 /// Writes `bytes` to `path` atomically: a reader sees the old file, or the whole new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
+    // A full disk is said of the folder written to, whichever step found it full.
     let failed = |what: &str, e: std::io::Error| {
-        let e = Error::io(format!("{what} {}", path.display()), e);
-        match &e {
-            Error::Io { source, .. } if is_no_space(source) => Error::NoSpace {
-                path: dir.to_path_buf(),
-                free: free_space(dir).map(human),
-                context: format!("writing {}", path.display()),
-            },
-            _ => e,
+        if is_no_space(&e) {
+            Error::io(format!("writing {}", path.display()), e).in_cache(dir)
+        } else {
+            Error::io(format!("{what} {}", path.display()), e)
         }
     };
     std::fs::create_dir_all(dir).map_err(|e| failed("creating the folder of", e))?;
@@ -326,23 +359,20 @@ impl Digest {
         })
     }
 
-    /// Whether the file at `path` is still what was recorded; why not, in words. Its size is
+    /// Whether the file at `path` is still what was recorded, and how it is not. Its size is
     /// compared first, which finds a cut file without reading it.
-    pub fn check(&self, path: &Path) -> Result<(), String> {
-        let size = match std::fs::metadata(path) {
-            Ok(meta) => meta.len(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err("it is missing".into())
-            }
-            Err(e) => return Err(format!("unreadable: {e}")),
-        };
+    pub fn check(&self, path: &Path) -> Result<(), Damage> {
+        let size = std::fs::metadata(path).map_err(Damage::from)?.len();
         if size != self.size {
-            return Err(format!("{size} bytes where {} were written", self.size));
+            return Err(Damage::Size {
+                found: size,
+                written: self.size,
+            });
         }
         match Digest::of_file(path) {
             Ok(digest) if digest == *self => Ok(()),
-            Ok(_) => Err("its content changed since it was written".into()),
-            Err(e) => Err(format!("unreadable: {e}")),
+            Ok(_) => Err(Damage::Changed),
+            Err(e) => Err(Damage::Unreadable(e)),
         }
     }
 
@@ -350,14 +380,8 @@ impl Digest {
     /// what it was when its content was last found right; updates `stamp` when it reads it. Any
     /// write, cut or replacement of a file changes its change time (which no one sets back
     /// without root) or its inode, so an unchanged stamp is an unchanged file.
-    pub fn check_stamped(&self, path: &Path, stamp: &mut Option<Stamp>) -> Result<(), String> {
-        let now = match Stamp::of(path) {
-            Ok(now) => now,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err("it is missing".into())
-            }
-            Err(e) => return Err(format!("unreadable: {e}")),
-        };
+    pub fn check_stamped(&self, path: &Path, stamp: &mut Option<Stamp>) -> Result<(), Damage> {
+        let now = Stamp::of(path)?;
         if now.size == self.size && stamp.as_ref() == Some(&now) {
             return Ok(());
         }
@@ -371,6 +395,37 @@ impl Digest {
     pub fn short(&self) -> &str {
         &self.sha256[..16.min(self.sha256.len())]
     }
+}
+
+/// How a file is not what its [`Digest`] recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum Damage {
+    #[error("it is missing")]
+    Missing,
+    #[error("unreadable: {0}")]
+    Unreadable(#[source] std::io::Error),
+    #[error("{found} bytes where {written} were written")]
+    Size { found: u64, written: u64 },
+    #[error("its content changed since it was written")]
+    Changed,
+}
+
+impl From<std::io::Error> for Damage {
+    fn from(error: std::io::Error) -> Damage {
+        match error.kind() {
+            std::io::ErrorKind::NotFound => Damage::Missing,
+            _ => Damage::Unreadable(error),
+        }
+    }
+}
+
+/// A compiled file that is not what was built, and how.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {damage}", path.display())]
+pub struct DamagedFile {
+    pub path: PathBuf,
+    #[source]
+    pub damage: Damage,
 }
 
 /// A file's metadata: what changes when anything writes, cuts or replaces it.
@@ -583,10 +638,10 @@ impl Cache {
         size
     }
 
-    /// When the cache holds more than 90 % of its cap, removes entries until it holds 75 %: the least
-    /// recently used first, finished builds, observations and temporary folders left by a grade
-    /// that died before working folders and other dependencies than `keep`, which cost a cold
-    /// compile to make again (a working folder's incremental state is what makes the next
+    /// When the cache holds more than 90 % of its cap, removes entries until it holds 75 %: the
+    /// least recently used first, finished builds, observations and temporary folders left by a
+    /// grade that died before working folders and other dependencies than `keep`, which cost a
+    /// cold compile to make again (a working folder's incremental state is what makes the next
     /// compile of its build fast); never what a running grader uses. Says under `--verbose` when
     /// the cap cannot be kept. Another prune of this process running: nothing.
     pub fn prune(&self, keep: Option<&Path>) -> Pruned {
@@ -606,7 +661,8 @@ impl Cache {
         let mut pruned = self.remove_entries(entries, size, target);
         if pruned.size > self.max {
             self.note(format!(
-                "the cache holds {} over its cap of {} (--cache-max, GRADE_CACHE_MAX): what is left is in use or the dependencies",
+                "the cache holds {} over its cap of {} (--cache-max, GRADE_CACHE_MAX): what is \
+                 left is in use or the dependencies",
                 human(pruned.size),
                 human(self.max)
             ));
@@ -795,6 +851,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 mod tests {
     use super::*;
 
+    /// A check's verdict in the words a note gives it.
+    fn said(verdict: Result<(), Damage>) -> Result<(), String> {
+        verdict.map_err(|damage| damage.to_string())
+    }
+
     #[test]
     fn sizes_read_and_print_as_people_write_them() {
         assert_eq!(parse_size("200M"), Ok(200 << 20));
@@ -852,19 +913,19 @@ mod tests {
         std::fs::write(&path, vec![3u8; 1 << 20]).unwrap();
         let digest = Digest::of_file(&path).unwrap();
         let mut stamp = None;
-        assert_eq!(digest.check_stamped(&path, &mut stamp), Ok(()));
+        assert_eq!(said(digest.check_stamped(&path, &mut stamp)), Ok(()));
         assert_eq!(stamp, Some(Stamp::of(&path).unwrap()));
-        assert_eq!(digest.check_stamped(&path, &mut stamp), Ok(()));
+        assert_eq!(said(digest.check_stamped(&path, &mut stamp)), Ok(()));
         // Altered at the same length: its change time moved, so it is read, and found out.
         let mut altered = vec![3u8; 1 << 20];
         altered[7] = 4;
         std::fs::write(&path, altered).unwrap();
-        assert!(digest.check_stamped(&path, &mut stamp).is_err());
+        assert!(said(digest.check_stamped(&path, &mut stamp)).is_err());
         std::fs::write(&path, b"").unwrap();
-        assert!(digest.check_stamped(&path, &mut stamp).is_err());
+        assert!(said(digest.check_stamped(&path, &mut stamp)).is_err());
         std::fs::remove_file(&path).unwrap();
         assert_eq!(
-            digest.check_stamped(&path, &mut stamp),
+            said(digest.check_stamped(&path, &mut stamp)),
             Err("it is missing".into())
         );
     }
@@ -876,18 +937,20 @@ mod tests {
         std::fs::write(&path, vec![7u8; 3 << 20]).unwrap();
         let digest = Digest::of_file(&path).unwrap();
         assert_eq!(digest.size, 3 << 20);
-        assert_eq!(digest.check(&path), Ok(()));
+        assert_eq!(said(digest.check(&path)), Ok(()));
         std::fs::write(&path, b"").unwrap();
         assert_eq!(
-            digest.check(&path),
+            said(digest.check(&path)),
             Err(format!("0 bytes where {} were written", 3 << 20))
         );
         let mut altered = vec![7u8; 3 << 20];
         altered[1 << 20] = 8;
         std::fs::write(&path, altered).unwrap();
-        assert!(digest.check(&path).unwrap_err().contains("content changed"));
+        assert!(said(digest.check(&path))
+            .unwrap_err()
+            .contains("content changed"));
         std::fs::remove_file(&path).unwrap();
-        assert_eq!(digest.check(&path), Err("it is missing".into()));
+        assert_eq!(said(digest.check(&path)), Err("it is missing".into()));
     }
 
     /// A cache under `dir` with entries of known sizes and ages.

@@ -12,6 +12,10 @@ pub const RENDERED_CAP: usize = 64 << 10;
 /// The level rustc gives an internal compiler error.
 const INTERNAL_ERROR: &str = "error: internal compiler error";
 
+/// What rustc says when a constant needs more memory than a compile may take: no error code tells
+/// it apart from other failed evaluations of a constant.
+const OUT_OF_MEMORY: &str = "more memory than available to compiler";
+
 /// Codes of errors in loading a compiled crate (a missing, cut or foreign rlib): when the crate is
 /// one the exercise provides, the cache's dependencies are at fault, not the code.
 pub const CRATE_LOADING: &[&str] = &[
@@ -131,6 +135,11 @@ impl Messages {
         self.diagnostics.iter().any(|d| d.level == INTERNAL_ERROR)
     }
 
+    /// Whether an error says a constant did not fit in the memory a compile may take.
+    pub fn out_of_memory(&self) -> bool {
+        self.errors().any(|e| e.message.contains(OUT_OF_MEMORY))
+    }
+
     /// The codes of the errors (`E0308`).
     pub fn error_codes(&self) -> BTreeSet<&str> {
         self.errors()
@@ -169,12 +178,30 @@ mod tests {
     use super::*;
 
     /// Two lines rustc 1.95 wrote for a type error in src/backprop.rs, then its summary.
-    const TYPE_ERROR: &str = r#"{"$message_type":"diagnostic","message":"mismatched types","code":{"code":"E0308","explanation":"..."},"level":"error","spans":[{"file_name":"src/backprop.rs","byte_start":1,"byte_end":2,"line_start":3,"line_end":3,"column_start":5,"column_end":6,"is_primary":true,"text":[],"label":"expected `f64`","suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"children":[],"rendered":"error[E0308]: mismatched types\n --> src/backprop.rs:3:5\n"}
-{"$message_type":"diagnostic","message":"aborting due to 1 previous error","code":null,"level":"error","spans":[],"children":[],"rendered":"error: aborting due to 1 previous error\n\n"}"#;
+    const TYPE_ERROR: &str = concat!(
+        r#"{"$message_type":"diagnostic","message":"mismatched types","code":{"code":"E0308","#,
+        r#""explanation":"..."},"level":"error","spans":[{"file_name":"src/backprop.rs","#,
+        r#""byte_start":1,"byte_end":2,"line_start":3,"line_end":3,"column_start":5,"#,
+        r#""column_end":6,"is_primary":true,"text":[],"label":"expected `f64`","#,
+        r#""suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"#,
+        r#""children":[],"rendered":"error[E0308]: mismatched types\n --> src/backprop.rs:3:5\n"}"#,
+        "\n",
+        r#"{"$message_type":"diagnostic","message":"aborting due to 1 previous error","#,
+        r#""code":null,"level":"error","spans":[],"children":[],"#,
+        r#""rendered":"error: aborting due to 1 previous error\n\n"}"#,
+    );
 
     /// A link failure: an error with no span.
-    const LINK_ERROR: &str = r#"{"$message_type":"diagnostic","message":"linking with `cc` failed: exit status: 1","code":null,"level":"error","spans":[],"children":[{"message":"cc -m64 ...","code":null,"level":"note","spans":[],"children":[],"rendered":null}],"rendered":"error: linking with `cc` failed: exit status: 1\n"}
-{"$message_type":"diagnostic","message":"aborting due to 1 previous error","code":null,"level":"error","spans":[],"children":[],"rendered":"error: aborting due to 1 previous error\n\n"}"#;
+    const LINK_ERROR: &str = concat!(
+        r#"{"$message_type":"diagnostic","message":"linking with `cc` failed: exit status: 1","#,
+        r#""code":null,"level":"error","spans":[],"children":[{"message":"cc -m64 ...","#,
+        r#""code":null,"level":"note","spans":[],"children":[],"rendered":null}],"#,
+        r#""rendered":"error: linking with `cc` failed: exit status: 1\n"}"#,
+        "\n",
+        r#"{"$message_type":"diagnostic","message":"aborting due to 1 previous error","#,
+        r#""code":null,"level":"error","spans":[],"children":[],"#,
+        r#""rendered":"error: aborting due to 1 previous error\n\n"}"#,
+    );
 
     #[test]
     fn errors_that_point_into_a_file_say_which() {
@@ -185,7 +212,8 @@ mod tests {
         );
         assert_eq!(
             messages.rendered(),
-            "error[E0308]: mismatched types\n --> src/backprop.rs:3:5\nerror: aborting due to 1 previous error\n\n"
+            "error[E0308]: mismatched types\n --> src/backprop.rs:3:5\n\
+             error: aborting due to 1 previous error\n\n"
         );
         assert_eq!(
             messages.error_codes().into_iter().collect::<Vec<_>>(),
@@ -221,7 +249,10 @@ mod tests {
 
     #[test]
     fn a_flood_of_messages_is_cut_in_the_middle() {
-        let line = r#"{"message":"x","code":null,"level":"error","spans":[],"children":[],"rendered":"error: é\n"}"#;
+        let line = concat!(
+            r#"{"message":"x","code":null,"level":"error","spans":[],"children":[],"#,
+            r#""rendered":"error: é\n"}"#,
+        );
         let flood = vec![line; 40_000].join("\n");
         let rendered = Messages::parse(&flood).rendered();
         assert!(rendered.len() < RENDERED_CAP + 200, "{}", rendered.len());
@@ -231,13 +262,22 @@ mod tests {
 
     #[test]
     fn an_internal_compiler_error_is_told_by_its_level() {
-        let ice = r#"{"$message_type":"diagnostic","message":"unexpected panic","code":null,"level":"error: internal compiler error","spans":[],"children":[],"rendered":"error: internal compiler error: unexpected panic\n"}"#;
+        let ice = concat!(
+            r#"{"$message_type":"diagnostic","message":"unexpected panic","code":null,"#,
+            r#""level":"error: internal compiler error","spans":[],"children":[],"#,
+            r#""rendered":"error: internal compiler error: unexpected panic\n"}"#,
+        );
         assert!(Messages::parse(ice).internal_error());
     }
 
     #[test]
     fn a_macro_calls_file_counts() {
-        let line = r#"{"message":"x","code":null,"level":"error","spans":[{"file_name":"/rustc/abc/library/core/src/macros/mod.rs","expansion":{"span":{"file_name":"u3/src/backprop.rs","expansion":null}}}],"children":[],"rendered":"x"}"#;
+        let line = concat!(
+            r#"{"message":"x","code":null,"level":"error","#,
+            r#""spans":[{"file_name":"/rustc/abc/library/core/src/macros/mod.rs","#,
+            r#""expansion":{"span":{"file_name":"u3/src/backprop.rs","expansion":null}}}],"#,
+            r#""children":[],"rendered":"x"}"#,
+        );
         let files = Messages::parse(line).error_files();
         assert!(files.contains("u3/src/backprop.rs"), "{files:?}");
     }

@@ -258,7 +258,7 @@ pub fn sweep(
         })
         .collect();
     let mut failed_seeds = Vec::new();
-    let quiet: std::sync::Arc<dyn Fn(crate::build::Progress) + Sync + Send> =
+    let quiet: std::sync::Arc<dyn Fn(crate::progress::Progress) + Sync + Send> =
         std::sync::Arc::new(|_| {});
     for (n, &seed) in seeds.iter().enumerate() {
         progress(n, seed);
