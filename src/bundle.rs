@@ -31,11 +31,11 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// The variable that tells a bundle's binary which of its builds to run.
-pub const UNIT_ENV: &str = "GRADE_UNIT";
+pub(crate) const UNIT_ENV: &str = "GRADE_UNIT";
 
 /// At most this many builds in one bundle: beyond it, the bundle's single-threaded front end
 /// leaves the second core idle longer than a smaller bundle's start costs.
-pub const MAX_UNITS: usize = 16;
+pub(crate) const MAX_UNITS: usize = 16;
 
 /// Identifiers that let code act outside its own module in a linked binary: export a symbol
 /// (which may replace `malloc` for every build of the bundle), run before `main`, or replace the
@@ -76,7 +76,7 @@ const RUNS_LONG: &[&str] = &[
 /// `capacity` is the size of the bundles to make when this call is one of many (a batch's
 /// chunks): a smaller bundle is padded to it, so that it reuses the working folder of the full
 /// ones (see [`compile_bundle`]); 0 when this call is all there is.
-pub fn compile_all(
+pub(crate) fn compile_all(
     compiler: &Compiler,
     staged: &[&Staged],
     jobs: usize,

@@ -7,10 +7,7 @@ use serde::Deserialize;
 use std::collections::BTreeSet;
 
 /// The most of rustc's rendered messages a report carries: the first errors and the last.
-pub const RENDERED_CAP: usize = 64 << 10;
-
-/// The level rustc gives an internal compiler error.
-const INTERNAL_ERROR: &str = "error: internal compiler error";
+const RENDERED_CAP: usize = 64 << 10;
 
 /// What rustc says when a constant needs more memory than a compile may take: no error code tells
 /// it apart from other failed evaluations of a constant.
@@ -18,7 +15,7 @@ const OUT_OF_MEMORY: &str = "more memory than available to compiler";
 
 /// Codes of errors in loading a compiled crate (a missing, cut or foreign rlib): when the crate is
 /// one the exercise provides, the cache's dependencies are at fault, not the code.
-pub const CRATE_LOADING: &[&str] = &[
+pub(crate) const CRATE_LOADING: &[&str] = &[
     "E0460", "E0461", "E0462", "E0463", "E0464", "E0514", "E0519", "E0523", "E0786",
 ];
 
@@ -26,52 +23,65 @@ pub const CRATE_LOADING: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Messages {
     /// Each diagnostic, in order.
-    pub diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
     /// The lines that were not diagnostics.
-    pub other: Vec<String>,
+    other: Vec<String>,
 }
 
 /// One diagnostic, as rustc's JSON has it (the fields grade reads).
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct Diagnostic {
-    pub message: String,
+struct Diagnostic {
+    message: String,
     #[serde(default)]
-    pub code: Option<Code>,
-    /// `error`, `warning`, `note`, `help`, `failure-note`, `error: internal compiler error`.
-    pub level: String,
+    code: Option<Code>,
+    level: Level,
     #[serde(default)]
-    pub spans: Vec<Span>,
+    spans: Vec<Span>,
     #[serde(default)]
-    pub children: Vec<Diagnostic>,
+    children: Vec<Diagnostic>,
     /// The text rustc prints for people.
     #[serde(default)]
-    pub rendered: Option<String>,
+    rendered: Option<String>,
+}
+
+/// How grave a diagnostic is, as far as whose failure it is goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+enum Level {
+    #[serde(rename = "error")]
+    Error,
+    /// A bug of rustc, whatever the code.
+    #[serde(rename = "error: internal compiler error")]
+    InternalError,
+    /// `warning`, `note`, `help`, `failure-note`.
+    #[default]
+    #[serde(other)]
+    Other,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct Code {
-    pub code: String,
+struct Code {
+    code: String,
 }
 
 /// Where a diagnostic points.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct Span {
+struct Span {
     /// As rustc names it: relative to its working directory for the crate's own files.
-    pub file_name: String,
+    file_name: String,
     /// The macro call this span came out of, if any.
     #[serde(default)]
-    pub expansion: Option<Box<Expansion>>,
+    expansion: Option<Box<Expansion>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct Expansion {
-    pub span: Span,
+struct Expansion {
+    span: Span,
 }
 
 impl Messages {
     /// Reads rustc's stderr: one JSON diagnostic per line, other lines as they are. A line cut by
     /// the capture's cap is kept as text.
-    pub fn parse(stderr: &str) -> Messages {
+    pub(crate) fn parse(stderr: &str) -> Messages {
         let mut messages = Messages::default();
         for line in stderr.lines() {
             match serde_json::from_str::<Diagnostic>(line) {
@@ -85,7 +95,7 @@ impl Messages {
 
     /// rustc's messages as it prints them for people, then the lines that were not diagnostics;
     /// the middle of more than [`RENDERED_CAP`] bytes is left out.
-    pub fn rendered(&self) -> String {
+    pub(crate) fn rendered(&self) -> String {
         let mut text: String = self
             .diagnostics
             .iter()
@@ -115,14 +125,14 @@ impl Messages {
     }
 
     /// The errors (internal compiler errors included).
-    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+    fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
             .iter()
-            .filter(|d| d.level.starts_with("error"))
+            .filter(|d| matches!(d.level, Level::Error | Level::InternalError))
     }
 
     /// The files the errors point into, as rustc names them (their macro calls' files too).
-    pub fn error_files(&self) -> BTreeSet<String> {
+    pub(crate) fn error_files(&self) -> BTreeSet<String> {
         let mut files = BTreeSet::new();
         for error in self.errors() {
             error.files(&mut files);
@@ -131,17 +141,19 @@ impl Messages {
     }
 
     /// Whether rustc reported an internal compiler error: a bug of rustc.
-    pub fn internal_error(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.level == INTERNAL_ERROR)
+    pub(crate) fn internal_error(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.level == Level::InternalError)
     }
 
     /// Whether an error says a constant did not fit in the memory a compile may take.
-    pub fn out_of_memory(&self) -> bool {
+    pub(crate) fn out_of_memory(&self) -> bool {
         self.errors().any(|e| e.message.contains(OUT_OF_MEMORY))
     }
 
     /// The codes of the errors (`E0308`).
-    pub fn error_codes(&self) -> BTreeSet<&str> {
+    pub(crate) fn error_codes(&self) -> BTreeSet<&str> {
         self.errors()
             .filter_map(|d| d.code.as_ref().map(|c| c.code.as_str()))
             .collect()
@@ -149,7 +161,7 @@ impl Messages {
 
     /// The first error's message, else the first line that was not a diagnostic: for one line
     /// that says what went wrong.
-    pub fn first_error(&self) -> String {
+    pub(crate) fn first_error(&self) -> String {
         self.errors()
             .map(|d| d.message.clone())
             .find(|m| !m.starts_with("aborting due to"))

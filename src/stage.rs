@@ -30,7 +30,7 @@ pub struct Source {
 impl Source {
     /// Reads a submission from `path`: a `.rs` file (when the exercise takes one file), or a folder
     /// laid out like the exercise (each listed file at its path, or at the folder's top level).
-    pub fn read(spec: &Spec, path: &Path) -> Result<Source> {
+    pub(crate) fn read(spec: &Spec, path: &Path) -> Result<Source> {
         let bad = |message: String| Error::Submission {
             path: path.to_path_buf(),
             message,
@@ -82,7 +82,7 @@ impl Source {
 }
 
 /// The crate root of every staged build: the exercise's probe.
-pub const ROOT: &str = "src/main.rs";
+pub(crate) const ROOT: &str = "src/main.rs";
 
 /// Everything needed to compile one build: file contents by relative path, [`ROOT`] the root.
 #[derive(Debug, Clone)]
@@ -101,7 +101,7 @@ pub struct Kit {
 }
 
 impl Kit {
-    pub fn load(spec: &Spec) -> Result<Kit> {
+    pub(crate) fn load(spec: &Spec) -> Result<Kit> {
         let read = |relative: &str| {
             let path = spec.dir.join(relative);
             std::fs::read(&path).at(|| format!("reading {}", path.display()))
@@ -122,7 +122,7 @@ impl Kit {
     /// The crate for `build` (`main` or a variant id) of `source`, or why the submission's files
     /// cannot make it (a file that reads the machine's files, a variant that cannot be made
     /// because the submission does not parse): its own failure, for the report.
-    pub fn stage(&self, source: &Source, build: &str) -> Result<Staged, Unstageable> {
+    pub(crate) fn stage(&self, source: &Source, build: &str) -> Result<Staged, Unstageable> {
         let mut files = self.given.clone();
         for (relative, text) in &source.files {
             screen(relative, text)?;

@@ -125,7 +125,7 @@ impl Deps {
 /// a damaged or partial set (cargo does not rebuild a cut rlib by itself: its fingerprints look at
 /// the sources) is built again in a new generation, never under a grader that uses the old one.
 /// One grader builds at a time; the others wait, then find the set built.
-pub fn prepare_deps(
+pub(crate) fn prepare_deps(
     toolchain: &Toolchain,
     cache: &Cache,
     exercise: &Path,

@@ -21,7 +21,8 @@ mod records;
 mod toolchain;
 mod workspace;
 
-pub use deps::{prepare_deps, Deps};
+pub(crate) use deps::prepare_deps;
+pub use deps::Deps;
 pub(crate) use deps::{DEPS_BUILDING, DEPS_IN_USE, DEPS_RECORD};
 pub use toolchain::Toolchain;
 pub(crate) use workspace::Workspace;
@@ -117,7 +118,7 @@ impl std::fmt::Display for BuildLimit {
 
 impl Rejection {
     /// What the report shows: rustc's messages, or the reason in their words.
-    pub fn diagnostics(&self) -> String {
+    pub(crate) fn diagnostics(&self) -> String {
         match self {
             Rejection::Unstaged { reason } => reason.clone(),
             Rejection::Errors { diagnostics } => diagnostics.clone(),
@@ -135,7 +136,7 @@ impl Rejection {
 
 impl Built {
     /// A build whose files could not be staged, for the reason the report shows.
-    pub fn unstaged(reason: crate::stage::Unstageable) -> Built {
+    pub(crate) fn unstaged(reason: crate::stage::Unstageable) -> Built {
         Built {
             key: String::new(),
             result: Err(Rejection::Unstaged {
@@ -163,16 +164,12 @@ impl Built {
         }
     }
 
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.result.is_ok()
     }
 
-    pub fn binary(&self) -> Option<&Binary> {
-        self.result.as_ref().ok()
-    }
-
     /// What the report shows of the compile: nothing when it built.
-    pub fn diagnostics(&self) -> String {
+    pub(crate) fn diagnostics(&self) -> String {
         match &self.result {
             Ok(_) => String::new(),
             Err(rejection) => rejection.diagnostics(),
@@ -196,7 +193,7 @@ pub struct Compiler {
 }
 
 impl Compiler {
-    pub fn new(
+    pub(crate) fn new(
         toolchain: Toolchain,
         deps: Deps,
         cache: Cache,
@@ -215,7 +212,7 @@ impl Compiler {
 
     /// Compiles `staged`, or returns the cached result of an identical compile. The submission's
     /// failures are a [`Rejection`]; grade's own (a crash, a full disk) are an error, never cached.
-    pub fn compile(&self, staged: &Staged) -> Result<Built> {
+    pub(crate) fn compile(&self, staged: &Staged) -> Result<Built> {
         let key = self.key(staged);
         if let Some(built) = self.cached(&key) {
             return Ok(built);

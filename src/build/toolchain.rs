@@ -19,7 +19,7 @@ pub struct Toolchain {
 
 impl Toolchain {
     /// `$RUSTC` / `$CARGO`, else `rustc` / `cargo` on the PATH.
-    pub fn detect() -> Result<Toolchain> {
+    pub(crate) fn detect() -> Result<Toolchain> {
         let rustc = std::env::var_os("RUSTC")
             .map(PathBuf::from)
             .unwrap_or_else(|| "rustc".into());
