@@ -7,11 +7,11 @@
 //!   into place, so concurrent graders share the cache without locks on reads; a binary's name
 //!   holds its hash, so two graders that make the same build never overwrite each other's file.
 //! - **Nothing damaged is trusted.** Every entry is verified when read: records and observations
-//!   are [sealed](write_sealed) with their length and SHA-256, binaries and built dependencies
+//!   are sealed (`write_sealed`) with their length and SHA-256, binaries and built dependencies
 //!   checked against the [`Digest`] recorded when they were written. A damaged or partial entry (a
 //!   crash between creating and writing, a full disk, a partial restore of a CI cache) is
-//!   discarded and made again, and [`Cache::take_notes`] says so for `--verbose`.
-//! - **It stays under a cap.** [`Cache::prune`] removes the least recently used builds,
+//!   discarded and made again, and `Cache::take_notes` says so for `--verbose`.
+//! - **It stays under a cap.** `Cache::prune` removes the least recently used builds,
 //!   observations, working folders and dependencies until the cache is under [`Cache::max`], never
 //!   what a running grader is using: working folders are locked (flock) while a compile uses them,
 //!   binaries while their runs use them, dependencies while a grader holds them.
@@ -51,7 +51,7 @@ const TMP_AGE: Duration = Duration::from_secs(3600);
 pub struct Cache {
     /// The folder everything lives under.
     pub root: PathBuf,
-    /// The most the cache may hold, in bytes; [`Cache::prune`] keeps it under.
+    /// The most the cache may hold, in bytes; `Cache::prune` keeps it under.
     pub max: u64,
     /// What was found damaged and discarded, or could not be pruned, for `--verbose`.
     notes: Arc<Mutex<Vec<String>>>,

@@ -3,7 +3,7 @@
 //! `src/main.rs`, and the submitted files, with a variant's items spliced in when a build asks for
 //! one. A student's edits to given files never reach this point: only the files `exercise.toml`
 //! lists are taken, and none of them may read other files of the machine when compiled (see
-//! [`screen`]).
+//! `screen`).
 
 use crate::error::{Error, IoContext, Result};
 use crate::spec::{Spec, Variant};
@@ -84,7 +84,7 @@ impl Source {
 /// The crate root of every staged build: the exercise's probe.
 pub(crate) const ROOT: &str = "src/main.rs";
 
-/// Everything needed to compile one build: file contents by relative path, [`ROOT`] the root.
+/// Everything needed to compile one build: file contents by relative path, `ROOT` the root.
 #[derive(Debug, Clone)]
 pub struct Staged {
     /// The build it is (`main` or a variant's id): successive compiles of the same build reuse
@@ -153,7 +153,7 @@ impl Kit {
 /// shown as a compiler message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unstageable {
-    /// A submitted file would read files of the machine that compiles it (see [`screen`]).
+    /// A submitted file would read files of the machine that compiles it (see `screen`).
     #[error(
         "error: `{what}` reads files of the grading machine; a submission may not use it\n \
          --> {file}:{line}:{column}"
@@ -174,7 +174,7 @@ pub enum Unstageable {
     },
 }
 
-/// Why [`splice`] could not replace the methods.
+/// Why `splice` could not replace the methods.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SpliceError {
     /// The trusted file the methods come from does not parse (syn's message).
