@@ -1,10 +1,10 @@
 //! What each command of the `grade` binary does, given its already-parsed arguments: build a
 //! grader, run it, render the result, and say which exit code that deserves.
 
-use crate::build::Progress;
 use crate::error::{Error, IoContext, Result};
 use crate::grader::{Grader, Options, Origin};
 use crate::known;
+use crate::progress::Progress;
 use crate::report;
 use crate::score::Report;
 use crate::validate;

@@ -5,34 +5,37 @@
 //! `u<k>` of one crate (its files under `u<k>/`, its `crate::` paths pointed at that module), and
 //! the binary runs the build that the `GRADE_UNIT` variable names (and removes it). Nothing else
 //! tells the builds apart at run time: no line or column moves, panic locations and `file!()` are
-//! remapped to the paths the build has when compiled alone, so its observations are the same. Diagnostics keep the real paths, so a bundle
-//! that does not compile says which builds broke it; those are compiled alone, which gives each
-//! student rustc's messages as they would see them, and the rest are bundled again.
+//! remapped to the paths the build has when compiled alone, so its observations are the same.
+//! Diagnostics keep the real paths, so a bundle that does not compile says which builds broke it;
+//! those are compiled alone, which gives each student rustc's messages as they would see them, and
+//! the rest are bundled again.
 //!
 //! A build is compiled alone, never bundled, when it could reach the other builds of its binary
 //! (it names what places code in the whole binary: `#[no_mangle]`, link sections, a global
 //! allocator, assembly), when it could see that it is bundled (`module_path!`, type names), when
-//! it lifts the compiler's limits on compile time (a compile that never
-//! ends would hold up the builds bundled with it until the bundle's timeout), or when it does not
-//! parse (it would fail the bundle).
+//! it lifts the compiler's limits on compile time (a compile that never ends would hold up the
+//! builds bundled with it until the bundle's timeout), or when it does not parse (it would fail
+//! the bundle).
 
 use crate::build::{Built, Compiler, Workspace};
 use crate::error::Result;
 use crate::rustc::Messages;
 use crate::sandbox::Exit;
-use crate::stage::{byte_offset, Staged, ROOT};
-use proc_macro2::{TokenStream, TokenTree};
+use crate::stage::{Staged, ROOT};
+use crate::text::byte_offset;
+use crate::tokens::{self, Around};
+use proc_macro2::{Group, Ident, TokenStream};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::ops::ControlFlow;
 use std::str::FromStr;
 use std::time::Duration;
 
 /// The variable that tells a bundle's binary which of its builds to run.
-pub const UNIT_ENV: &str = "GRADE_UNIT";
+pub(crate) const UNIT_ENV: &str = "GRADE_UNIT";
 
 /// At most this many builds in one bundle: beyond it, the bundle's single-threaded front end
 /// leaves the second core idle longer than a smaller bundle's start costs.
-pub const MAX_UNITS: usize = 16;
+pub(crate) const MAX_UNITS: usize = 16;
 
 /// Identifiers that let code act outside its own module in a linked binary: export a symbol
 /// (which may replace `malloc` for every build of the bundle), run before `main`, or replace the
@@ -73,7 +76,7 @@ const RUNS_LONG: &[&str] = &[
 /// `capacity` is the size of the bundles to make when this call is one of many (a batch's
 /// chunks): a smaller bundle is padded to it, so that it reuses the working folder of the full
 /// ones (see [`compile_bundle`]); 0 when this call is all there is.
-pub fn compile_all(
+pub(crate) fn compile_all(
     compiler: &Compiler,
     staged: &[&Staged],
     jobs: usize,
@@ -157,7 +160,7 @@ impl Unit {
             // A syntax error would fail the whole bundle, at the cost of compiling the rest.
             syn::parse2::<syn::File>(tokens.clone()).ok()?;
             let mut scan = Scan::default();
-            scan.walk(tokens, false);
+            let _ = tokens::walk(tokens, &mut scan, false);
             let depth = module_depth(path);
             if scan.alone {
                 return None;
@@ -203,7 +206,8 @@ impl Unit {
                 // may call its parent's private `main`.
                 bytes.extend_from_slice(
                     format!(
-                        "\n#[doc(hidden)]\npub(crate) fn {ENTRY}() -> impl std::process::Termination {{\n    main()\n}}\n"
+                        "\n#[doc(hidden)]\npub(crate) fn {ENTRY}() -> impl \
+                         std::process::Termination {{\n    main()\n}}\n"
                     )
                     .as_bytes(),
                 );
@@ -238,7 +242,8 @@ fn module(slot: usize) -> String {
     format!("u{slot}")
 }
 
-/// What a unit's tokens hold that bundling must know.
+/// What a unit's tokens hold that bundling must know. The walk's scope is whether a token is
+/// inside an inline `mod` or a `macro_rules!`.
 #[derive(Default)]
 struct Scan {
     /// Line and column (in characters) of each `crate` that starts a path (`crate::`, not
@@ -250,48 +255,40 @@ struct Scan {
     alone: bool,
 }
 
-impl Scan {
-    fn walk(&mut self, tokens: TokenStream, nested: bool) {
-        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-        let ident = |i: usize| match tokens.get(i) {
-            Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
-            _ => None,
-        };
-        let punct = |i: usize, c: char| matches!(tokens.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
-        for (i, token) in tokens.iter().enumerate() {
-            match token {
-                TokenTree::Group(group) => {
-                    // `mod name { .. }` or `macro_rules! name { .. }`.
-                    let opens_scope = i >= 2
-                        && (ident(i - 2).as_deref() == Some("mod")
-                            || (i >= 3
-                                && ident(i - 3).as_deref() == Some("macro_rules")
-                                && punct(i - 2, '!')));
-                    self.walk(group.stream(), nested || opens_scope);
-                }
-                TokenTree::Ident(name) => {
-                    let name = name.to_string();
-                    if [WHOLE_BINARY, SEES_ITS_PATH, RUNS_LONG]
-                        .iter()
-                        .any(|list| list.contains(&name.as_str()))
-                    {
-                        self.alone = true;
-                    }
-                    // `$crate` in a macro is the bundle's root, not the unit's: left as it is, it
-                    // fails to resolve, and the unit is compiled alone.
-                    let dollar = i > 0 && punct(i - 1, '$');
-                    if name == "crate" && punct(i + 1, ':') && punct(i + 2, ':') && !dollar {
-                        if nested {
-                            self.alone = true;
-                        } else {
-                            let start = token.span().start();
-                            self.crate_paths.push((start.line, start.column));
-                        }
-                    }
-                }
-                _ => {}
+impl tokens::Visit for Scan {
+    type Scope = bool;
+
+    fn ident(&mut self, ident: &Ident, around: &Around, nested: bool) -> ControlFlow<()> {
+        let name = ident.to_string();
+        if [WHOLE_BINARY, SEES_ITS_PATH, RUNS_LONG]
+            .iter()
+            .any(|list| list.contains(&name.as_str()))
+        {
+            self.alone = true;
+        }
+        // `$crate` in a macro is the bundle's root, not the unit's: left as it is, it fails to
+        // resolve, and the unit is compiled alone.
+        let dollar = around.is_punct(-1, '$');
+        if name == "crate" && around.is_punct(1, ':') && around.is_punct(2, ':') && !dollar {
+            if nested {
+                self.alone = true;
+            } else {
+                let start = ident.span().start();
+                self.crate_paths.push((start.line, start.column));
             }
         }
+        if self.alone {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+
+    fn enter(&mut self, _: &Group, around: &Around, nested: bool) -> bool {
+        // `mod name { .. }` or `macro_rules! name { .. }`.
+        let opens_scope = around.is_ident(-2, "mod")
+            || (around.is_ident(-3, "macro_rules") && around.is_punct(-2, '!'));
+        nested || opens_scope
     }
 }
 
@@ -362,69 +359,21 @@ enum Bundle {
 /// bundle if it compiled (unchanged, so nearly free), else with copies of the first unit.
 fn compile_bundle(compiler: &Compiler, units: &[&Unit], capacity: usize) -> Result<Bundle> {
     let capacity = capacity.max(units.len());
-    let workspace = Workspace::claim(
-        &compiler.cache,
-        &compiler.deps.fingerprint,
-        &format!("bundle-{capacity}"),
-    )?;
+    let build = format!("bundle-{capacity}");
+    let workspace = Workspace::claim(&compiler.cache, &compiler.deps.fingerprint, &build)?;
+    // There when the folder's last bundle compiled: only then are its slots worth keeping.
     let compiled = workspace.dir().join("compiled");
-    let previous_compiled = compiled.is_file();
-
-    let mut files = BTreeMap::new();
-    let mut root = String::from(
-        "// Written by grade: several builds compiled as one crate; GRADE_UNIT says which runs.\n",
-    );
-    for slot in 0..capacity {
-        match units.get(slot) {
-            Some(unit) => unit.place(slot, &mut files),
-            None => {
-                let held = read_tree(&workspace.crate_dir(), &module(slot));
-                if previous_compiled && held.contains_key(&format!("{}/{ROOT}", module(slot))) {
-                    files.extend(held);
-                } else {
-                    units[0].place(slot, &mut files);
-                }
-            }
-        }
-        root.push_str(&format!(
-            "#[path = \"{m}/{ROOT}\"]\nmod {m};\n",
-            m = module(slot)
-        ));
-    }
-    let arms: String = (0..capacity)
-        .map(|slot| {
-            format!(
-                "        Ok(\"{m}\") => {m}::{ENTRY}().report(),\n",
-                m = module(slot)
-            )
-        })
-        .collect();
-    root.push_str(
-        &DISPATCH
-            .replace("{unit_env}", UNIT_ENV)
-            .replace("{arms}", &arms),
-    );
-    files.insert(BUNDLE_ROOT.to_string(), root.into_bytes());
-    let staged = Staged {
-        build: format!("bundle-{capacity}"),
-        files,
-    };
-
+    let files = bundle_files(units, capacity, &workspace, compiled.is_file());
+    let staged = Staged { build, files };
     let key = compiler.key(&staged);
     workspace.lay_out(&staged, &compiler.cache)?;
     let _ = std::fs::remove_file(&compiled);
-    let mut extra = Vec::new();
-    for slot in 0..capacity {
-        extra.push("--remap-path-prefix".to_string());
-        extra.push(format!("{}/=", module(slot)));
-    }
-    extra.extend(["--remap-path-scope".to_string(), "macro".to_string()]);
     // A bundle is bounded more tightly than a build: when it runs long, its units are compiled
     // alone, each with the full bound, so a slow machine costs time but never a grade.
     let timeout = compiler
         .timeout
         .min(Duration::from_secs(10) + Duration::from_secs(capacity as u64));
-    let finished = compiler.rustc(&workspace, BUNDLE_ROOT, &extra, timeout)?;
+    let finished = compiler.rustc(&workspace, BUNDLE_ROOT, &remaps(capacity), timeout)?;
     match finished.exit {
         Exit::Code(0) if workspace.crate_dir().join("probe").is_file() => {
             let (binary, lock) = compiler.keep_binary(&workspace, &key)?;
@@ -456,26 +405,63 @@ fn compile_bundle(compiler: &Compiler, units: &[&Unit], capacity: usize) -> Resu
     }
 }
 
-/// The files under `root/sub`, by their path relative to `root`.
-fn read_tree(root: &Path, sub: &str) -> BTreeMap<String, Vec<u8>> {
+/// The files of a bundle of `capacity` slots: each unit in its slot, the other slots padded (with
+/// what `workspace` holds of them when `reuse`, see [`compile_bundle`]), and the crate root that
+/// declares every slot's module and runs the one [`UNIT_ENV`] names.
+fn bundle_files(
+    units: &[&Unit],
+    capacity: usize,
+    workspace: &Workspace,
+    reuse: bool,
+) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    let mut folders = vec![root.join(sub)];
-    while let Some(folder) = folders.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if let (Ok(bytes), Ok(relative)) =
-                (std::fs::read(&path), path.strip_prefix(root))
-            {
-                files.insert(relative.to_string_lossy().into_owned(), bytes);
+    let mut root = String::from(
+        "// Written by grade: several builds compiled as one crate; GRADE_UNIT says which runs.\n",
+    );
+    for slot in 0..capacity {
+        match units.get(slot) {
+            Some(unit) => unit.place(slot, &mut files),
+            None => {
+                let held = workspace.files_of(&module(slot));
+                if reuse && held.contains_key(&format!("{}/{ROOT}", module(slot))) {
+                    files.extend(held);
+                } else {
+                    units[0].place(slot, &mut files);
+                }
             }
         }
+        root.push_str(&format!(
+            "#[path = \"{m}/{ROOT}\"]\nmod {m};\n",
+            m = module(slot)
+        ));
     }
+    let arms: String = (0..capacity)
+        .map(|slot| {
+            format!(
+                "        Ok(\"{m}\") => {m}::{ENTRY}().report(),\n",
+                m = module(slot)
+            )
+        })
+        .collect();
+    root.push_str(
+        &DISPATCH
+            .replace("{unit_env}", UNIT_ENV)
+            .replace("{arms}", &arms),
+    );
+    files.insert(BUNDLE_ROOT.to_string(), root.into_bytes());
     files
+}
+
+/// rustc's arguments that name each unit's files, in panics and `file!()`, as they are named when
+/// the unit is compiled alone; diagnostics keep the slot, to say which unit broke the bundle.
+fn remaps(capacity: usize) -> Vec<String> {
+    let mut extra = Vec::new();
+    for slot in 0..capacity {
+        extra.push("--remap-path-prefix".to_string());
+        extra.push(format!("{}/=", module(slot)));
+    }
+    extra.extend(["--remap-path-scope".to_string(), "macro".to_string()]);
+    extra
 }
 
 /// The units that rustc's errors point into: files under `u<k>/`.
@@ -491,32 +477,32 @@ fn broken_slots(files: &BTreeSet<String>, units: usize) -> BTreeSet<usize> {
 
 /// Whether the code of `staged` gives the linker something of its own to do (a foreign function
 /// to find, a symbol to export, a section, assembly), so that a failed link may be its fault.
-pub fn reaches_the_linker(staged: &Staged) -> bool {
+pub(crate) fn reaches_the_linker(staged: &Staged) -> bool {
     staged
         .files
         .iter()
         .filter(|(path, _)| path.ends_with(".rs"))
         .filter_map(|(_, bytes)| TokenStream::from_str(std::str::from_utf8(bytes).ok()?).ok())
-        .any(links)
+        .any(|tokens| tokens::walk(tokens, &mut Links, ()).is_break())
 }
 
-/// An identifier of [`WHOLE_BINARY`], or an `extern "ABI" { .. }` block, in `tokens`.
-fn links(tokens: TokenStream) -> bool {
-    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    tokens.iter().enumerate().any(|(i, token)| match token {
-        TokenTree::Group(group) => links(group.stream()),
-        TokenTree::Ident(ident) => {
-            let name = ident.to_string();
-            let block = |at: usize| {
-                matches!(tokens.get(at), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Brace)
-            };
-            WHOLE_BINARY.contains(&name.as_str())
-                || (name == "extern"
-                    && (block(i + 1)
-                        || (matches!(tokens.get(i + 1), Some(TokenTree::Literal(_))) && block(i + 2))))
+/// Ends the walk at an identifier of [`WHOLE_BINARY`], or at an `extern "ABI" { .. }` block.
+struct Links;
+
+impl tokens::Visit for Links {
+    type Scope = ();
+
+    fn ident(&mut self, ident: &Ident, around: &Around, _: ()) -> ControlFlow<()> {
+        let name = ident.to_string();
+        let block = around.is_block(1) || (around.is_literal(1) && around.is_block(2));
+        if WHOLE_BINARY.contains(&name.as_str()) || (name == "extern" && block) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
-        _ => false,
-    })
+    }
+
+    fn enter(&mut self, _: &Group, _: &Around, _: ()) {}
 }
 
 #[cfg(test)]
@@ -542,7 +528,9 @@ mod tests {
 
     #[test]
     fn crate_paths_point_at_the_unit_and_nothing_else_moves() {
-        let source = "use crate::model::{Layer};\nfn f() { let s = \"crate::x\"; // crate::y\n  pub(crate) fn g() {} m!(crate::z); }\nmacro_rules! n { () => { $crate::w } }\n";
+        let source = "use crate::model::{Layer};\nfn f() { let s = \"crate::x\"; // crate::y\n  \
+                      pub(crate) fn g() {} m!(crate::z); }\nmacro_rules! n { () => { \
+                      $crate::w } }\n";
         let unit = unit(&[
             (ROOT, "use crate::utils::f;\nfn main() {}\n"),
             ("src/backprop.rs", source),
@@ -550,7 +538,8 @@ mod tests {
         .unwrap();
         assert_eq!(
             placed(&unit, 3, "src/backprop.rs"),
-            "use super::model::{Layer};\nfn f() { let s = \"crate::x\"; // crate::y\n  pub(crate) fn g() {} m!(super::z); }\nmacro_rules! n { () => { $crate::w } }\n"
+            "use super::model::{Layer};\nfn f() { let s = \"crate::x\"; // crate::y\n  \
+             pub(crate) fn g() {} m!(super::z); }\nmacro_rules! n { () => { $crate::w } }\n"
         );
         let root = placed(&unit, 3, ROOT);
         assert!(root.starts_with("use self ::utils::f;\nfn main() {}\n"));

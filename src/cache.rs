@@ -3,20 +3,20 @@
 //!
 //! The cache owns three promises:
 //!
-//! - **Nothing half-written is ever read.** Entries are written to a temporary name and renamed into
-//!   place, so concurrent graders share the cache without locks on reads; a binary's name holds its
-//!   hash, so two graders that make the same build never overwrite each other's file.
-//! - **Nothing damaged is trusted.** Every entry is verified when read: records and observations are
-//!   [sealed](write_sealed) with their length and SHA-256, binaries and built dependencies checked
-//!   against the [`Digest`] recorded when they were written. A damaged or partial entry (a crash
-//!   between creating and writing, a full disk, a partial restore of a CI cache) is discarded and
-//!   made again, and [`Cache::notes`] says so for `--verbose`.
-//! - **It stays under a cap.** [`Cache::prune`] removes the least recently used builds,
-//!   observations, working folders and dependencies until the cache is under
-//!   [`Cache::max`], never what a running grader is using: working folders are locked (flock) while
-//!   a compile uses them, binaries while their runs use them, dependencies while a grader holds them.
+//! - **Nothing half-written is ever read.** Entries are written to a temporary name and renamed
+//!   into place, so concurrent graders share the cache without locks on reads; a binary's name
+//!   holds its hash, so two graders that make the same build never overwrite each other's file.
+//! - **Nothing damaged is trusted.** Every entry is verified when read: records and observations
+//!   are sealed (`write_sealed`) with their length and SHA-256, binaries and built dependencies
+//!   checked against the [`Digest`] recorded when they were written. A damaged or partial entry (a
+//!   crash between creating and writing, a full disk, a partial restore of a CI cache) is
+//!   discarded and made again, and `Cache::take_notes` says so for `--verbose`.
+//! - **It stays under a cap.** `Cache::prune` removes the least recently used builds,
+//!   observations, working folders and dependencies until the cache is under [`Cache::max`], never
+//!   what a running grader is using: working folders are locked (flock) while a compile uses them,
+//!   binaries while their runs use them, dependencies while a grader holds them.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
@@ -27,15 +27,15 @@ use std::time::{Duration, SystemTime};
 /// The cache's folders: the dependencies built by cargo, each build's working folder (its sources
 /// and rustc's incremental state), the builds' records and binaries, the trusted builds'
 /// observations, and temporary folders (probe runs' scratch space among them).
-pub const DEPS: &str = "deps";
-pub const WORK: &str = "work";
-pub const BUILDS: &str = "builds";
-pub const OUTCOMES: &str = "outcomes";
+pub(crate) const DEPS: &str = "deps";
+pub(crate) const WORK: &str = "work";
+pub(crate) const BUILDS: &str = "builds";
+pub(crate) const OUTCOMES: &str = "outcomes";
 const TMP: &str = "tmp";
 
 /// The cap when none is given: room for the dependencies of a few toolchains, a student's working
 /// folders and a few hundred builds, and a small part of a CI cache or a laptop's disk.
-pub const DEFAULT_MAX: u64 = 1 << 30;
+pub(crate) const DEFAULT_MAX: u64 = 1 << 30;
 
 /// A prune starts when the cache holds this share of its cap, and brings it down to the second:
 /// so that what compiles in flight pass through it (their objects, rustc's new incremental state
@@ -51,7 +51,7 @@ const TMP_AGE: Duration = Duration::from_secs(3600);
 pub struct Cache {
     /// The folder everything lives under.
     pub root: PathBuf,
-    /// The most the cache may hold, in bytes; [`Cache::prune`] keeps it under.
+    /// The most the cache may hold, in bytes; `Cache::prune` keeps it under.
     pub max: u64,
     /// What was found damaged and discarded, or could not be pruned, for `--verbose`.
     notes: Arc<Mutex<Vec<String>>>,
@@ -62,7 +62,7 @@ pub struct Cache {
 impl Cache {
     /// `explicit`, else `$GRADE_CACHE_DIR`, else `$XDG_CACHE_HOME/grade`, else `~/.cache/grade`;
     /// capped at `max` (else [`DEFAULT_MAX`]).
-    pub fn locate(explicit: Option<&Path>, max: Option<u64>) -> Result<Cache> {
+    pub(crate) fn locate(explicit: Option<&Path>, max: Option<u64>) -> Result<Cache> {
         let root = explicit
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os("GRADE_CACHE_DIR").map(PathBuf::from))
@@ -71,12 +71,12 @@ impl Cache {
                 std::env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache").join("grade"))
             })
             .unwrap_or_else(|| std::env::temp_dir().join("grade-cache"));
-        std::fs::create_dir_all(&root).map_err(|e| {
-            Error::io(format!("creating the cache folder {}", root.display()), e).in_cache(&root)
-        })?;
+        std::fs::create_dir_all(&root)
+            .at(|| format!("creating the cache folder {}", root.display()))
+            .map_err(|e| e.in_cache(&root))?;
         let root = root
             .canonicalize()
-            .map_err(|e| Error::io(format!("opening the cache folder {}", root.display()), e))?;
+            .at(|| format!("opening the cache folder {}", root.display()))?;
         Ok(Cache {
             root,
             max: max.unwrap_or(DEFAULT_MAX),
@@ -86,39 +86,43 @@ impl Cache {
     }
 
     /// A folder of the cache, created if needed.
-    pub fn dir(&self, parts: &[&str]) -> Result<PathBuf> {
+    pub(crate) fn dir(&self, parts: &[&str]) -> Result<PathBuf> {
         let dir = parts.iter().fold(self.root.clone(), |d, p| d.join(p));
         std::fs::create_dir_all(&dir)
-            .map_err(|e| self.io(format!("creating {}", dir.display()), e))?;
+            .at(|| format!("creating {}", dir.display()))
+            .in_cache(self)?;
         Ok(dir)
     }
 
-    /// A fresh temporary folder inside the cache (same file system, so renames out of it are atomic).
-    pub fn scratch(&self, prefix: &str) -> Result<tempfile::TempDir> {
+    /// A fresh temporary folder inside the cache (same file system, so renames out of it are
+    /// atomic).
+    pub(crate) fn scratch(&self, prefix: &str) -> Result<tempfile::TempDir> {
         let tmp = self.dir(&[TMP])?;
         tempfile::Builder::new()
             .prefix(prefix)
             .tempdir_in(&tmp)
-            .map_err(|e| self.io(format!("creating a folder in {}", tmp.display()), e))
+            .at(|| format!("creating a folder in {}", tmp.display()))
+            .in_cache(self)
     }
 
     /// The folders a probe run must not see: other builds' sources and binaries (the reference's
     /// among them) and the trusted builds' observations. Not the dependencies, which hold nothing
     /// of anyone's, nor the scratch folders, one of which is the run's own.
-    pub fn private_folders(&self) -> Vec<PathBuf> {
+    pub(crate) fn private_folders(&self) -> Vec<PathBuf> {
         [WORK, BUILDS, OUTCOMES]
             .iter()
             .map(|name| self.root.join(name))
             .collect()
     }
 
-    /// An I/O error about a file of the cache: "no space" when that is what it is.
-    pub fn io(&self, context: impl Into<String>, source: std::io::Error) -> Error {
+    /// An I/O error about a file of the cache: "no space" when that is what it is. Where an
+    /// `io::Result` is at hand, `.at(..).in_cache(cache)` ([`InCache`]) says the same.
+    pub(crate) fn io(&self, context: impl Into<String>, source: std::io::Error) -> Error {
         Error::io(context, source).in_cache(&self.root)
     }
 
     /// Says something for `--verbose` (a damaged entry discarded, a cap that cannot be kept).
-    pub fn note(&self, note: String) {
+    pub(crate) fn note(&self, note: String) {
         let mut notes = self.notes.lock().expect("not poisoned");
         if !notes.contains(&note) {
             notes.push(note);
@@ -126,12 +130,12 @@ impl Cache {
     }
 
     /// What was noted since the last call.
-    pub fn take_notes(&self) -> Vec<String> {
+    pub(crate) fn take_notes(&self) -> Vec<String> {
         std::mem::take(&mut *self.notes.lock().expect("not poisoned"))
     }
 
     /// Removes the damaged entry at `path` (a file or a folder), noting why.
-    pub fn discard(&self, path: &Path, why: &str) {
+    pub(crate) fn discard(&self, path: &Path, why: &str) {
         let shown = path.strip_prefix(&self.root).unwrap_or(path).display();
         self.note(format!(
             "discarded a damaged cache entry, {shown} ({why}): it is made again"
@@ -139,15 +143,34 @@ impl Cache {
         remove(path);
     }
 
+    /// The sealed JSON entry at `path`, if it is whole and of this version of grade; a damaged
+    /// one is discarded, saying why, to be made again.
+    pub(crate) fn read_entry<T: serde::de::DeserializeOwned>(&self, path: &Path) -> Option<T> {
+        match read_sealed(path) {
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(entry) => Some(entry),
+                Err(e) => {
+                    self.discard(path, &format!("not a record of this version: {e}"));
+                    None
+                }
+            },
+            Err(Unusable::Missing) => None,
+            Err(Unusable::Damaged(why)) => {
+                self.discard(path, &why);
+                None
+            }
+        }
+    }
+
     /// Space left for grade on the cache's file system, in bytes, when it can be known.
-    pub fn free_space(&self) -> Option<u64> {
+    pub(crate) fn free_space(&self) -> Option<u64> {
         free_space(&self.root)
     }
 
     /// Whether the cache's file system is too full for a compile to be sure to fit: less free
     /// than the largest file a compile may write, or no inode left. A compile that failed without
     /// pointing at the code failed for lack of space then.
-    pub fn is_nearly_full(&self, room_needed: u64) -> bool {
+    pub(crate) fn is_nearly_full(&self, room_needed: u64) -> bool {
         match rustix::fs::statvfs(&self.root) {
             Ok(stat) => {
                 stat.f_bavail.saturating_mul(stat.f_frsize) < room_needed
@@ -158,12 +181,25 @@ impl Cache {
     }
 
     /// "No space left under the cache", with what is free.
-    pub fn no_space(&self, context: impl Into<String>) -> Error {
+    pub(crate) fn no_space(&self, context: impl Into<String>) -> Error {
         Error::NoSpace {
             path: self.root.clone(),
             free: self.free_space().map(human),
             context: context.into(),
         }
+    }
+}
+
+/// Says an error about a file of the cache as "no space under the cache" when it is an I/O error
+/// of a full disk or quota, which the user fixes by giving the cache room, not by looking at the
+/// file: `fs::write(&p, b).at(|| ..).in_cache(cache)?`.
+pub(crate) trait InCache {
+    fn in_cache(self, cache: &Cache) -> Self;
+}
+
+impl<T> InCache for Result<T> {
+    fn in_cache(self, cache: &Cache) -> Self {
+        self.map_err(|e| e.in_cache(&cache.root))
     }
 }
 
@@ -174,7 +210,7 @@ fn free_space(path: &Path) -> Option<u64> {
 }
 
 /// Removes a file or a folder, whichever `path` is; what is already gone is fine.
-pub fn remove(path: &Path) {
+pub(crate) fn remove(path: &Path) {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => {
             let _ = std::fs::remove_dir_all(path);
@@ -188,24 +224,21 @@ pub fn remove(path: &Path) {
 
 /// Marks `path` as used now (its modification time), for the prune's least-recently-used order.
 /// A read-only cache cannot be marked: that only costs the order.
-pub fn touch(path: &Path) {
+pub(crate) fn touch(path: &Path) {
     if let Ok(file) = std::fs::File::options().append(true).open(path) {
         let _ = file.set_modified(SystemTime::now());
     }
 }
 
 /// Writes `bytes` to `path` atomically: a reader sees the old file, or the whole new one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
+    // A full disk is said of the folder written to, whichever step found it full.
     let failed = |what: &str, e: std::io::Error| {
-        let e = Error::io(format!("{what} {}", path.display()), e);
-        match &e {
-            Error::Io { source, .. } if is_no_space(source) => Error::NoSpace {
-                path: dir.to_path_buf(),
-                free: free_space(dir).map(human),
-                context: format!("writing {}", path.display()),
-            },
-            _ => e,
+        if is_no_space(&e) {
+            Error::io(format!("writing {}", path.display()), e).in_cache(dir)
+        } else {
+            Error::io(format!("{what} {}", path.display()), e)
         }
     };
     std::fs::create_dir_all(dir).map_err(|e| failed("creating the folder of", e))?;
@@ -221,7 +254,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Whether an I/O error says the disk (or the user's quota) is full.
-pub fn is_no_space(error: &std::io::Error) -> bool {
+pub(crate) fn is_no_space(error: &std::io::Error) -> bool {
     matches!(
         error.kind(),
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
@@ -233,7 +266,7 @@ const SEAL: &str = "grade-sealed-v1";
 
 /// Writes `bytes` as a sealed entry, atomically: a first line with their length and SHA-256, then
 /// the bytes, so that [`read_sealed`] can tell a whole entry from a cut or altered one.
-pub fn write_sealed(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_sealed(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut sealed = format!("{SEAL} {} {}\n", bytes.len(), sha256_hex(bytes)).into_bytes();
     sealed.extend_from_slice(bytes);
     write_atomic(path, &sealed)
@@ -249,7 +282,7 @@ pub enum Unusable {
 }
 
 /// The bytes of a sealed entry, if it is whole.
-pub fn read_sealed(path: &Path) -> Result<Vec<u8>, Unusable> {
+pub(crate) fn read_sealed(path: &Path) -> Result<Vec<u8>, Unusable> {
     let data = match std::fs::read(path) {
         Ok(data) => data,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Unusable::Missing),
@@ -304,7 +337,7 @@ pub struct Digest {
 
 impl Digest {
     /// The digest of the file at `path`.
-    pub fn of_file(path: &Path) -> std::io::Result<Digest> {
+    pub(crate) fn of_file(path: &Path) -> std::io::Result<Digest> {
         let mut file = std::fs::File::open(path)?;
         let mut hasher = Sha256::new();
         let mut buffer = vec![0u8; 1 << 20];
@@ -326,23 +359,20 @@ impl Digest {
         })
     }
 
-    /// Whether the file at `path` is still what was recorded; why not, in words. Its size is
+    /// Whether the file at `path` is still what was recorded, and how it is not. Its size is
     /// compared first, which finds a cut file without reading it.
-    pub fn check(&self, path: &Path) -> Result<(), String> {
-        let size = match std::fs::metadata(path) {
-            Ok(meta) => meta.len(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err("it is missing".into())
-            }
-            Err(e) => return Err(format!("unreadable: {e}")),
-        };
+    pub(crate) fn check(&self, path: &Path) -> Result<(), Damage> {
+        let size = std::fs::metadata(path).map_err(Damage::from)?.len();
         if size != self.size {
-            return Err(format!("{size} bytes where {} were written", self.size));
+            return Err(Damage::Size {
+                found: size,
+                written: self.size,
+            });
         }
         match Digest::of_file(path) {
             Ok(digest) if digest == *self => Ok(()),
-            Ok(_) => Err("its content changed since it was written".into()),
-            Err(e) => Err(format!("unreadable: {e}")),
+            Ok(_) => Err(Damage::Changed),
+            Err(e) => Err(Damage::Unreadable(e)),
         }
     }
 
@@ -350,14 +380,12 @@ impl Digest {
     /// what it was when its content was last found right; updates `stamp` when it reads it. Any
     /// write, cut or replacement of a file changes its change time (which no one sets back
     /// without root) or its inode, so an unchanged stamp is an unchanged file.
-    pub fn check_stamped(&self, path: &Path, stamp: &mut Option<Stamp>) -> Result<(), String> {
-        let now = match Stamp::of(path) {
-            Ok(now) => now,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err("it is missing".into())
-            }
-            Err(e) => return Err(format!("unreadable: {e}")),
-        };
+    pub(crate) fn check_stamped(
+        &self,
+        path: &Path,
+        stamp: &mut Option<Stamp>,
+    ) -> Result<(), Damage> {
+        let now = Stamp::of(path)?;
         if now.size == self.size && stamp.as_ref() == Some(&now) {
             return Ok(());
         }
@@ -368,9 +396,40 @@ impl Digest {
 
     /// A short name for the content: part of a file name, so that files of different content
     /// never share a name.
-    pub fn short(&self) -> &str {
+    pub(crate) fn short(&self) -> &str {
         &self.sha256[..16.min(self.sha256.len())]
     }
+}
+
+/// How a file is not what its [`Digest`] recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum Damage {
+    #[error("it is missing")]
+    Missing,
+    #[error("unreadable: {0}")]
+    Unreadable(#[source] std::io::Error),
+    #[error("{found} bytes where {written} were written")]
+    Size { found: u64, written: u64 },
+    #[error("its content changed since it was written")]
+    Changed,
+}
+
+impl From<std::io::Error> for Damage {
+    fn from(error: std::io::Error) -> Damage {
+        match error.kind() {
+            std::io::ErrorKind::NotFound => Damage::Missing,
+            _ => Damage::Unreadable(error),
+        }
+    }
+}
+
+/// A compiled file that is not what was built, and how.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {damage}", path.display())]
+pub struct DamagedFile {
+    pub path: PathBuf,
+    #[source]
+    pub damage: Damage,
 }
 
 /// A file's metadata: what changes when anything writes, cuts or replaces it.
@@ -385,7 +444,7 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    pub fn of(path: &Path) -> std::io::Result<Stamp> {
+    pub(crate) fn of(path: &Path) -> std::io::Result<Stamp> {
         use std::os::unix::fs::MetadataExt;
         let meta = std::fs::metadata(path)?;
         let nanos = |s: i64, ns: i64| i128::from(s) * 1_000_000_000 + i128::from(ns);
@@ -404,20 +463,20 @@ impl Stamp {
 pub struct Key(Sha256);
 
 impl Key {
-    pub fn new(kind: &str) -> Key {
+    pub(crate) fn new(kind: &str) -> Key {
         let mut key = Key::default();
         key.add(kind.as_bytes());
         key
     }
 
     /// Adds a length-prefixed part, so ("ab", "c") and ("a", "bc") differ.
-    pub fn add(&mut self, part: &[u8]) -> &mut Key {
+    pub(crate) fn add(&mut self, part: &[u8]) -> &mut Key {
         self.0.update((part.len() as u64).to_le_bytes());
         self.0.update(part);
         self
     }
 
-    pub fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         self.0
             .finalize()
             .iter()
@@ -434,21 +493,21 @@ impl Key {
 pub struct Held(#[allow(dead_code)] std::fs::File);
 
 /// Takes a shared lock on `path` (created if needed), waiting for an exclusive holder.
-pub fn lock_shared(path: &Path) -> std::io::Result<Held> {
+pub(crate) fn lock_shared(path: &Path) -> std::io::Result<Held> {
     let file = open_lock(path)?;
     flock(&file, rustix::fs::FlockOperation::LockShared)?;
     Ok(Held(file))
 }
 
 /// Takes an exclusive lock on `path` (created if needed), waiting for the holders.
-pub fn lock_exclusive(path: &Path) -> std::io::Result<Held> {
+pub(crate) fn lock_exclusive(path: &Path) -> std::io::Result<Held> {
     let file = open_lock(path)?;
     flock(&file, rustix::fs::FlockOperation::LockExclusive)?;
     Ok(Held(file))
 }
 
 /// An exclusive lock on `path` if no one holds one; `None` when someone does.
-pub fn try_lock_exclusive(path: &Path) -> std::io::Result<Option<Held>> {
+pub(crate) fn try_lock_exclusive(path: &Path) -> std::io::Result<Option<Held>> {
     let file = open_lock(path)?;
     match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => Ok(Some(Held(file))),
@@ -458,7 +517,7 @@ pub fn try_lock_exclusive(path: &Path) -> std::io::Result<Option<Held>> {
 }
 
 /// A shared lock on an existing file (a binary while it runs): `None` when it is gone.
-pub fn lock_file_shared(path: &Path) -> Option<Held> {
+pub(crate) fn lock_file_shared(path: &Path) -> Option<Held> {
     let file = std::fs::File::open(path).ok()?;
     // A file system without flock only loses the prune's protection.
     let _ = flock(&file, rustix::fs::FlockOperation::LockShared);
@@ -504,7 +563,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub(crate) const ALL: [Kind; 6] = [
         Kind::Deps,
         Kind::Work,
         Kind::Builds,
@@ -525,7 +584,7 @@ impl Kind {
     }
 
     /// What it is, for `grade cache`.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Kind::Deps => "dependencies: the exercise's crates, built once per toolchain",
             Kind::Work => "working folders: builds' sources and rustc's incremental state",
@@ -568,7 +627,7 @@ pub struct Pruned {
 
 impl Cache {
     /// The cache's size on disk (blocks, a file with several links counted once).
-    pub fn size(&self) -> Size {
+    pub(crate) fn size(&self) -> Size {
         let mut size = Size::default();
         let mut seen = HashSet::new();
         let Ok(entries) = std::fs::read_dir(&self.root) else {
@@ -583,13 +642,13 @@ impl Cache {
         size
     }
 
-    /// When the cache holds more than 90 % of its cap, removes entries until it holds 75 %: the least
-    /// recently used first, finished builds, observations and temporary folders left by a grade
-    /// that died before working folders and other dependencies than `keep`, which cost a cold
-    /// compile to make again (a working folder's incremental state is what makes the next
+    /// When the cache holds more than 90 % of its cap, removes entries until it holds 75 %: the
+    /// least recently used first, finished builds, observations and temporary folders left by a
+    /// grade that died before working folders and other dependencies than `keep`, which cost a
+    /// cold compile to make again (a working folder's incremental state is what makes the next
     /// compile of its build fast); never what a running grader uses. Says under `--verbose` when
     /// the cap cannot be kept. Another prune of this process running: nothing.
-    pub fn prune(&self, keep: Option<&Path>) -> Pruned {
+    pub(crate) fn prune(&self, keep: Option<&Path>) -> Pruned {
         let Ok(_one) = self.pruning.try_lock() else {
             return Pruned::default();
         };
@@ -606,7 +665,8 @@ impl Cache {
         let mut pruned = self.remove_entries(entries, size, target);
         if pruned.size > self.max {
             self.note(format!(
-                "the cache holds {} over its cap of {} (--cache-max, GRADE_CACHE_MAX): what is left is in use or the dependencies",
+                "the cache holds {} over its cap of {} (--cache-max, GRADE_CACHE_MAX): what is \
+                 left is in use or the dependencies",
                 human(pruned.size),
                 human(self.max)
             ));
@@ -616,7 +676,7 @@ impl Cache {
     }
 
     /// Removes everything a running grader does not use.
-    pub fn clean(&self) -> Pruned {
+    pub(crate) fn clean(&self) -> Pruned {
         let _one = self.pruning.lock().expect("not poisoned");
         let size = self.size().total;
         let entries = self.entries(None);
@@ -750,7 +810,7 @@ fn disk_usage(path: &Path, seen: &mut HashSet<(u64, u64)>) -> u64 {
 // ---- sizes in words ----
 
 /// `bytes` for people: `0 B`, `12 KiB`, `312.4 MiB`, `1.0 GiB`.
-pub fn human(bytes: u64) -> String {
+pub(crate) fn human(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = bytes as f64;
     let mut unit = 0;
@@ -794,6 +854,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A check's verdict in the words a note gives it.
+    fn said(verdict: Result<(), Damage>) -> Result<(), String> {
+        verdict.map_err(|damage| damage.to_string())
+    }
 
     #[test]
     fn sizes_read_and_print_as_people_write_them() {
@@ -852,19 +917,19 @@ mod tests {
         std::fs::write(&path, vec![3u8; 1 << 20]).unwrap();
         let digest = Digest::of_file(&path).unwrap();
         let mut stamp = None;
-        assert_eq!(digest.check_stamped(&path, &mut stamp), Ok(()));
+        assert_eq!(said(digest.check_stamped(&path, &mut stamp)), Ok(()));
         assert_eq!(stamp, Some(Stamp::of(&path).unwrap()));
-        assert_eq!(digest.check_stamped(&path, &mut stamp), Ok(()));
+        assert_eq!(said(digest.check_stamped(&path, &mut stamp)), Ok(()));
         // Altered at the same length: its change time moved, so it is read, and found out.
         let mut altered = vec![3u8; 1 << 20];
         altered[7] = 4;
         std::fs::write(&path, altered).unwrap();
-        assert!(digest.check_stamped(&path, &mut stamp).is_err());
+        assert!(said(digest.check_stamped(&path, &mut stamp)).is_err());
         std::fs::write(&path, b"").unwrap();
-        assert!(digest.check_stamped(&path, &mut stamp).is_err());
+        assert!(said(digest.check_stamped(&path, &mut stamp)).is_err());
         std::fs::remove_file(&path).unwrap();
         assert_eq!(
-            digest.check_stamped(&path, &mut stamp),
+            said(digest.check_stamped(&path, &mut stamp)),
             Err("it is missing".into())
         );
     }
@@ -876,18 +941,20 @@ mod tests {
         std::fs::write(&path, vec![7u8; 3 << 20]).unwrap();
         let digest = Digest::of_file(&path).unwrap();
         assert_eq!(digest.size, 3 << 20);
-        assert_eq!(digest.check(&path), Ok(()));
+        assert_eq!(said(digest.check(&path)), Ok(()));
         std::fs::write(&path, b"").unwrap();
         assert_eq!(
-            digest.check(&path),
+            said(digest.check(&path)),
             Err(format!("0 bytes where {} were written", 3 << 20))
         );
         let mut altered = vec![7u8; 3 << 20];
         altered[1 << 20] = 8;
         std::fs::write(&path, altered).unwrap();
-        assert!(digest.check(&path).unwrap_err().contains("content changed"));
+        assert!(said(digest.check(&path))
+            .unwrap_err()
+            .contains("content changed"));
         std::fs::remove_file(&path).unwrap();
-        assert_eq!(digest.check(&path), Err("it is missing".into()));
+        assert_eq!(said(digest.check(&path)), Err("it is missing".into()));
     }
 
     /// A cache under `dir` with entries of known sizes and ages.

@@ -27,11 +27,29 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Submission { path: PathBuf, message: String },
 
+    #[error("{}: {source}", path.display())]
+    SubmissionUnreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error(
         "cannot run `{program}`: {message} (install a Rust toolchain from https://rustup.rs, \
         or point the RUSTC and CARGO variables at one)"
     )]
     Toolchain { program: String, message: String },
+
+    /// The toolchain's program could not be started at all.
+    #[error(
+        "cannot run `{program}`: {source} (install a Rust toolchain from https://rustup.rs, or \
+         point the RUSTC and CARGO variables at one)"
+    )]
+    ToolchainUnavailable {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
 
     #[error(
         "building the exercise's dependencies failed{}:\n{log}",

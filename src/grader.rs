@@ -2,7 +2,7 @@
 //! is made once per exercise and grades any number of submissions, sharing the toolchain, the
 //! prebuilt dependencies and the reference's and known mistakes' observations between them.
 
-use crate::build::{self, Built, Compiler, Progress, Rejection, Toolchain};
+use crate::build::{self, Built, Compiler, Rejection, Toolchain};
 use crate::bundle;
 use crate::cache::{Cache, Key};
 use crate::diagnose;
@@ -11,6 +11,7 @@ use crate::judge::{self, Evidence};
 use crate::known::{self, Known, KnownMistake, Outcomes};
 use crate::parallel;
 use crate::probe::{self, Outcome, RunLimits};
+use crate::progress::Progress;
 use crate::score::{self, BuildSummary, Chart, Report};
 use crate::spec::{self, Scenario, Spec, MAIN_BUILD};
 use crate::stage::{Kit, Source, Staged};

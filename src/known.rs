@@ -73,9 +73,7 @@ pub fn read_catalog(spec: &Spec) -> Result<Vec<Mistake>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
     let at = |offset: usize, message: String| {
-        let before = &text[..offset.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = crate::text::line_column(&text, offset);
         Error::Spec {
             path: path.clone(),
             line,

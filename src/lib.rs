@@ -22,12 +22,15 @@ pub mod judge;
 pub mod known;
 pub mod parallel;
 pub mod probe;
+pub mod progress;
 pub mod report;
 pub mod rustc;
 pub mod sandbox;
 pub mod score;
 pub mod spec;
 pub mod stage;
+mod text;
+mod tokens;
 pub mod validate;
 pub mod watch;
 

@@ -7,14 +7,15 @@ use serde::Deserialize;
 use std::collections::BTreeSet;
 
 /// The most of rustc's rendered messages a report carries: the first errors and the last.
-pub const RENDERED_CAP: usize = 64 << 10;
+const RENDERED_CAP: usize = 64 << 10;
 
-/// The level rustc gives an internal compiler error.
-const INTERNAL_ERROR: &str = "error: internal compiler error";
+/// What rustc says when a constant needs more memory than a compile may take: no error code tells
+/// it apart from other failed evaluations of a constant.
+const OUT_OF_MEMORY: &str = "more memory than available to compiler";
 
 /// Codes of errors in loading a compiled crate (a missing, cut or foreign rlib): when the crate is
 /// one the exercise provides, the cache's dependencies are at fault, not the code.
-pub const CRATE_LOADING: &[&str] = &[
+pub(crate) const CRATE_LOADING: &[&str] = &[
     "E0460", "E0461", "E0462", "E0463", "E0464", "E0514", "E0519", "E0523", "E0786",
 ];
 
@@ -22,52 +23,65 @@ pub const CRATE_LOADING: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Messages {
     /// Each diagnostic, in order.
-    pub diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
     /// The lines that were not diagnostics.
-    pub other: Vec<String>,
+    other: Vec<String>,
 }
 
 /// One diagnostic, as rustc's JSON has it (the fields grade reads).
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct Diagnostic {
-    pub message: String,
+struct Diagnostic {
+    message: String,
     #[serde(default)]
-    pub code: Option<Code>,
-    /// `error`, `warning`, `note`, `help`, `failure-note`, `error: internal compiler error`.
-    pub level: String,
+    code: Option<Code>,
+    level: Level,
     #[serde(default)]
-    pub spans: Vec<Span>,
+    spans: Vec<Span>,
     #[serde(default)]
-    pub children: Vec<Diagnostic>,
+    children: Vec<Diagnostic>,
     /// The text rustc prints for people.
     #[serde(default)]
-    pub rendered: Option<String>,
+    rendered: Option<String>,
+}
+
+/// How grave a diagnostic is, as far as whose failure it is goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+enum Level {
+    #[serde(rename = "error")]
+    Error,
+    /// A bug of rustc, whatever the code.
+    #[serde(rename = "error: internal compiler error")]
+    InternalError,
+    /// `warning`, `note`, `help`, `failure-note`.
+    #[default]
+    #[serde(other)]
+    Other,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct Code {
-    pub code: String,
+struct Code {
+    code: String,
 }
 
 /// Where a diagnostic points.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct Span {
+struct Span {
     /// As rustc names it: relative to its working directory for the crate's own files.
-    pub file_name: String,
+    file_name: String,
     /// The macro call this span came out of, if any.
     #[serde(default)]
-    pub expansion: Option<Box<Expansion>>,
+    expansion: Option<Box<Expansion>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct Expansion {
-    pub span: Span,
+struct Expansion {
+    span: Span,
 }
 
 impl Messages {
     /// Reads rustc's stderr: one JSON diagnostic per line, other lines as they are. A line cut by
     /// the capture's cap is kept as text.
-    pub fn parse(stderr: &str) -> Messages {
+    pub(crate) fn parse(stderr: &str) -> Messages {
         let mut messages = Messages::default();
         for line in stderr.lines() {
             match serde_json::from_str::<Diagnostic>(line) {
@@ -81,7 +95,7 @@ impl Messages {
 
     /// rustc's messages as it prints them for people, then the lines that were not diagnostics;
     /// the middle of more than [`RENDERED_CAP`] bytes is left out.
-    pub fn rendered(&self) -> String {
+    pub(crate) fn rendered(&self) -> String {
         let mut text: String = self
             .diagnostics
             .iter()
@@ -111,14 +125,14 @@ impl Messages {
     }
 
     /// The errors (internal compiler errors included).
-    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+    fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
             .iter()
-            .filter(|d| d.level.starts_with("error"))
+            .filter(|d| matches!(d.level, Level::Error | Level::InternalError))
     }
 
     /// The files the errors point into, as rustc names them (their macro calls' files too).
-    pub fn error_files(&self) -> BTreeSet<String> {
+    pub(crate) fn error_files(&self) -> BTreeSet<String> {
         let mut files = BTreeSet::new();
         for error in self.errors() {
             error.files(&mut files);
@@ -127,12 +141,19 @@ impl Messages {
     }
 
     /// Whether rustc reported an internal compiler error: a bug of rustc.
-    pub fn internal_error(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.level == INTERNAL_ERROR)
+    pub(crate) fn internal_error(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.level == Level::InternalError)
+    }
+
+    /// Whether an error says a constant did not fit in the memory a compile may take.
+    pub(crate) fn out_of_memory(&self) -> bool {
+        self.errors().any(|e| e.message.contains(OUT_OF_MEMORY))
     }
 
     /// The codes of the errors (`E0308`).
-    pub fn error_codes(&self) -> BTreeSet<&str> {
+    pub(crate) fn error_codes(&self) -> BTreeSet<&str> {
         self.errors()
             .filter_map(|d| d.code.as_ref().map(|c| c.code.as_str()))
             .collect()
@@ -140,7 +161,7 @@ impl Messages {
 
     /// The first error's message, else the first line that was not a diagnostic: for one line
     /// that says what went wrong.
-    pub fn first_error(&self) -> String {
+    pub(crate) fn first_error(&self) -> String {
         self.errors()
             .map(|d| d.message.clone())
             .find(|m| !m.starts_with("aborting due to"))
@@ -169,12 +190,30 @@ mod tests {
     use super::*;
 
     /// Two lines rustc 1.95 wrote for a type error in src/backprop.rs, then its summary.
-    const TYPE_ERROR: &str = r#"{"$message_type":"diagnostic","message":"mismatched types","code":{"code":"E0308","explanation":"..."},"level":"error","spans":[{"file_name":"src/backprop.rs","byte_start":1,"byte_end":2,"line_start":3,"line_end":3,"column_start":5,"column_end":6,"is_primary":true,"text":[],"label":"expected `f64`","suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"children":[],"rendered":"error[E0308]: mismatched types\n --> src/backprop.rs:3:5\n"}
-{"$message_type":"diagnostic","message":"aborting due to 1 previous error","code":null,"level":"error","spans":[],"children":[],"rendered":"error: aborting due to 1 previous error\n\n"}"#;
+    const TYPE_ERROR: &str = concat!(
+        r#"{"$message_type":"diagnostic","message":"mismatched types","code":{"code":"E0308","#,
+        r#""explanation":"..."},"level":"error","spans":[{"file_name":"src/backprop.rs","#,
+        r#""byte_start":1,"byte_end":2,"line_start":3,"line_end":3,"column_start":5,"#,
+        r#""column_end":6,"is_primary":true,"text":[],"label":"expected `f64`","#,
+        r#""suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"#,
+        r#""children":[],"rendered":"error[E0308]: mismatched types\n --> src/backprop.rs:3:5\n"}"#,
+        "\n",
+        r#"{"$message_type":"diagnostic","message":"aborting due to 1 previous error","#,
+        r#""code":null,"level":"error","spans":[],"children":[],"#,
+        r#""rendered":"error: aborting due to 1 previous error\n\n"}"#,
+    );
 
     /// A link failure: an error with no span.
-    const LINK_ERROR: &str = r#"{"$message_type":"diagnostic","message":"linking with `cc` failed: exit status: 1","code":null,"level":"error","spans":[],"children":[{"message":"cc -m64 ...","code":null,"level":"note","spans":[],"children":[],"rendered":null}],"rendered":"error: linking with `cc` failed: exit status: 1\n"}
-{"$message_type":"diagnostic","message":"aborting due to 1 previous error","code":null,"level":"error","spans":[],"children":[],"rendered":"error: aborting due to 1 previous error\n\n"}"#;
+    const LINK_ERROR: &str = concat!(
+        r#"{"$message_type":"diagnostic","message":"linking with `cc` failed: exit status: 1","#,
+        r#""code":null,"level":"error","spans":[],"children":[{"message":"cc -m64 ...","#,
+        r#""code":null,"level":"note","spans":[],"children":[],"rendered":null}],"#,
+        r#""rendered":"error: linking with `cc` failed: exit status: 1\n"}"#,
+        "\n",
+        r#"{"$message_type":"diagnostic","message":"aborting due to 1 previous error","#,
+        r#""code":null,"level":"error","spans":[],"children":[],"#,
+        r#""rendered":"error: aborting due to 1 previous error\n\n"}"#,
+    );
 
     #[test]
     fn errors_that_point_into_a_file_say_which() {
@@ -185,7 +224,8 @@ mod tests {
         );
         assert_eq!(
             messages.rendered(),
-            "error[E0308]: mismatched types\n --> src/backprop.rs:3:5\nerror: aborting due to 1 previous error\n\n"
+            "error[E0308]: mismatched types\n --> src/backprop.rs:3:5\n\
+             error: aborting due to 1 previous error\n\n"
         );
         assert_eq!(
             messages.error_codes().into_iter().collect::<Vec<_>>(),
@@ -221,7 +261,10 @@ mod tests {
 
     #[test]
     fn a_flood_of_messages_is_cut_in_the_middle() {
-        let line = r#"{"message":"x","code":null,"level":"error","spans":[],"children":[],"rendered":"error: é\n"}"#;
+        let line = concat!(
+            r#"{"message":"x","code":null,"level":"error","spans":[],"children":[],"#,
+            r#""rendered":"error: é\n"}"#,
+        );
         let flood = vec![line; 40_000].join("\n");
         let rendered = Messages::parse(&flood).rendered();
         assert!(rendered.len() < RENDERED_CAP + 200, "{}", rendered.len());
@@ -231,13 +274,22 @@ mod tests {
 
     #[test]
     fn an_internal_compiler_error_is_told_by_its_level() {
-        let ice = r#"{"$message_type":"diagnostic","message":"unexpected panic","code":null,"level":"error: internal compiler error","spans":[],"children":[],"rendered":"error: internal compiler error: unexpected panic\n"}"#;
+        let ice = concat!(
+            r#"{"$message_type":"diagnostic","message":"unexpected panic","code":null,"#,
+            r#""level":"error: internal compiler error","spans":[],"children":[],"#,
+            r#""rendered":"error: internal compiler error: unexpected panic\n"}"#,
+        );
         assert!(Messages::parse(ice).internal_error());
     }
 
     #[test]
     fn a_macro_calls_file_counts() {
-        let line = r#"{"message":"x","code":null,"level":"error","spans":[{"file_name":"/rustc/abc/library/core/src/macros/mod.rs","expansion":{"span":{"file_name":"u3/src/backprop.rs","expansion":null}}}],"children":[],"rendered":"x"}"#;
+        let line = concat!(
+            r#"{"message":"x","code":null,"level":"error","#,
+            r#""spans":[{"file_name":"/rustc/abc/library/core/src/macros/mod.rs","#,
+            r#""expansion":{"span":{"file_name":"u3/src/backprop.rs","expansion":null}}}],"#,
+            r#""children":[],"rendered":"x"}"#,
+        );
         let files = Messages::parse(line).error_files();
         assert!(files.contains("u3/src/backprop.rs"), "{files:?}");
     }

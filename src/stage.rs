@@ -1,13 +1,18 @@
-//! The stage stage: turns a submission (or the reference, or a known mistake) into the complete set
-//! of files of a crate to compile: the exercise's pristine given files, its probe as `src/main.rs`,
-//! and the submitted files, with a variant's items spliced in when a build asks for one. A student's
-//! edits to given files never reach this point: only the files `exercise.toml` lists are taken, and
-//! none of them may read other files of the machine when compiled (see [`screen`]).
+//! The stage stage: turns a submission (or the reference, or a known mistake) into the complete
+//! set of files of a crate to compile: the exercise's pristine given files, its probe as
+//! `src/main.rs`, and the submitted files, with a variant's items spliced in when a build asks for
+//! one. A student's edits to given files never reach this point: only the files `exercise.toml`
+//! lists are taken, and none of them may read other files of the machine when compiled (see
+//! `screen`).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::spec::{Spec, Variant};
+use crate::text::byte_offset;
+use crate::tokens::{self, Around};
+use proc_macro2::{Delimiter, Group, Ident};
 use quote::ToTokens;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use syn::spanned::Spanned;
 
@@ -25,7 +30,7 @@ pub struct Source {
 impl Source {
     /// Reads a submission from `path`: a `.rs` file (when the exercise takes one file), or a folder
     /// laid out like the exercise (each listed file at its path, or at the folder's top level).
-    pub fn read(spec: &Spec, path: &Path) -> Result<Source> {
+    pub(crate) fn read(spec: &Spec, path: &Path) -> Result<Source> {
         let bad = |message: String| Error::Submission {
             path: path.to_path_buf(),
             message,
@@ -59,9 +64,9 @@ impl Source {
         }
         let mut files = BTreeMap::new();
         for (relative, origin) in &origins {
-            let bytes = std::fs::read(origin).map_err(|e| Error::Submission {
+            let bytes = std::fs::read(origin).map_err(|source| Error::SubmissionUnreadable {
                 path: origin.clone(),
-                message: e.to_string(),
+                source,
             })?;
             files.insert(
                 relative.clone(),
@@ -77,9 +82,9 @@ impl Source {
 }
 
 /// The crate root of every staged build: the exercise's probe.
-pub const ROOT: &str = "src/main.rs";
+pub(crate) const ROOT: &str = "src/main.rs";
 
-/// Everything needed to compile one build: file contents by relative path, [`ROOT`] the root.
+/// Everything needed to compile one build: file contents by relative path, `ROOT` the root.
 #[derive(Debug, Clone)]
 pub struct Staged {
     /// The build it is (`main` or a variant's id): successive compiles of the same build reuse
@@ -96,10 +101,10 @@ pub struct Kit {
 }
 
 impl Kit {
-    pub fn load(spec: &Spec) -> Result<Kit> {
+    pub(crate) fn load(spec: &Spec) -> Result<Kit> {
         let read = |relative: &str| {
             let path = spec.dir.join(relative);
-            std::fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))
+            std::fs::read(&path).at(|| format!("reading {}", path.display()))
         };
         let mut given = BTreeMap::new();
         for relative in &spec.given {
@@ -114,9 +119,10 @@ impl Kit {
         Ok(Kit { given, variants })
     }
 
-    /// The crate for `build` (`main` or a variant id) of `source`. A variant that cannot be made
-    /// (the submission does not parse) is an `Err` with the reason, for the report.
-    pub fn stage(&self, source: &Source, build: &str) -> Result<Staged, String> {
+    /// The crate for `build` (`main` or a variant id) of `source`, or why the submission's files
+    /// cannot make it (a file that reads the machine's files, a variant that cannot be made
+    /// because the submission does not parse): its own failure, for the report.
+    pub(crate) fn stage(&self, source: &Source, build: &str) -> Result<Staged, Unstageable> {
         let mut files = self.given.clone();
         for (relative, text) in &source.files {
             screen(relative, text)?;
@@ -128,8 +134,12 @@ impl Kit {
                 .get(&variant.file)
                 .map(String::as_str)
                 .unwrap_or("");
-            let spliced = splice(original, replacements, &variant.replace)
-                .map_err(|e| format!("could not prepare {}: {e}", variant.title))?;
+            let spliced = splice(original, replacements, &variant.replace).map_err(|why| {
+                Unstageable::Variant {
+                    title: variant.title.clone(),
+                    why,
+                }
+            })?;
             files.insert(variant.file.clone(), spliced.into_bytes());
         }
         Ok(Staged {
@@ -137,6 +147,49 @@ impl Kit {
             files,
         })
     }
+}
+
+/// Why a submission's files make no crate to compile: the submission's own failure, graded and
+/// shown as a compiler message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unstageable {
+    /// A submitted file would read files of the machine that compiles it (see `screen`).
+    #[error(
+        "error: `{what}` reads files of the grading machine; a submission may not use it\n \
+         --> {file}:{line}:{column}"
+    )]
+    ReadsFiles {
+        what: String,
+        file: String,
+        line: usize,
+        column: usize,
+    },
+    /// A variant's methods could not be spliced into the submission.
+    #[error("could not prepare {title}: {why}")]
+    Variant {
+        /// The variant's title.
+        title: String,
+        #[source]
+        why: SpliceError,
+    },
+}
+
+/// Why `splice` could not replace the methods.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpliceError {
+    /// The trusted file the methods come from does not parse (syn's message).
+    #[error("the replacement file does not parse: {0}")]
+    Replacements(String),
+    /// The trusted file lacks a method to put in.
+    #[error("the replacement file has no `{0}`")]
+    Missing(String),
+    /// The submission does not parse, at a 1-based line and column (syn's message).
+    #[error("the submission does not parse (line {line}, column {column}): {message}")]
+    Submission {
+        line: usize,
+        column: usize,
+        message: String,
+    },
 }
 
 /// Macros that put the contents of any file of the machine into the crate.
@@ -147,75 +200,70 @@ const FILE_MACROS: &[&str] = &["include", "include_str", "include_bytes"];
 /// (`#[path = ".../solutions/backprop.rs"] mod answer;` would compile the reference as the
 /// student's own). The refusal is worded and placed as rustc words and places an error, so that
 /// the report shows it like any compile error. A file that does not lex is left to rustc.
-pub fn screen(relative: &str, text: &str) -> Result<(), String> {
+fn screen(relative: &str, text: &str) -> Result<(), Unstageable> {
     let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() else {
         return Ok(());
     };
-    match find_file_reader(tokens, false) {
+    let mut reader = FileReader::default();
+    let _ = tokens::walk(tokens, &mut reader, false);
+    match reader.found {
         None => Ok(()),
-        Some((what, at)) => Err(format!(
-            "error: `{what}` reads files of the grading machine; a submission may not use it\n \
-             --> {relative}:{}:{}",
-            at.line,
-            at.column + 1
-        )),
+        Some((what, at)) => Err(Unstageable::ReadsFiles {
+            what,
+            file: relative.to_string(),
+            line: at.line,
+            column: at.column + 1,
+        }),
     }
 }
 
-/// The first file-reading macro call or `path` attribute in `tokens` (`in_attribute`: inside
-/// `#[...]`, where `cfg_attr` may hide one), and where it starts.
-fn find_file_reader(
-    tokens: proc_macro2::TokenStream,
-    in_attribute: bool,
-) -> Option<(String, proc_macro2::LineColumn)> {
-    use proc_macro2::{Delimiter, TokenTree};
-    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    let punct =
-        |i: usize, c: char| matches!(tokens.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
-    for (i, token) in tokens.iter().enumerate() {
-        match token {
-            TokenTree::Ident(ident) => {
-                let name = ident.to_string();
-                let start = ident.span().start();
-                if FILE_MACROS.contains(&name.as_str()) && punct(i + 1, '!') {
-                    return Some((format!("{name}!"), start));
-                }
-                if in_attribute && (name == "path" && punct(i + 1, '=')) {
-                    return Some(("#[path]".into(), start));
-                }
-                if in_attribute && name == "debugger_visualizer" {
-                    return Some(("#[debugger_visualizer]".into(), start));
-                }
-            }
-            TokenTree::Group(group) => {
-                let attribute = group.delimiter() == Delimiter::Bracket
-                    && i > 0
-                    && (punct(i - 1, '#') || (punct(i - 1, '!') && i > 1 && punct(i - 2, '#')));
-                if let Some(found) = find_file_reader(group.stream(), in_attribute || attribute) {
-                    return Some(found);
-                }
-            }
-            _ => {}
-        }
+/// Finds the first file-reading macro call or `path` attribute, and where it starts. Its scope is
+/// whether a token is inside `#[...]`, where `cfg_attr` may hide a `path`.
+#[derive(Default)]
+struct FileReader {
+    found: Option<(String, proc_macro2::LineColumn)>,
+}
+
+impl tokens::Visit for FileReader {
+    type Scope = bool;
+
+    fn ident(&mut self, ident: &Ident, around: &Around, in_attribute: bool) -> ControlFlow<()> {
+        let name = ident.to_string();
+        let what = if FILE_MACROS.contains(&name.as_str()) && around.is_punct(1, '!') {
+            format!("{name}!")
+        } else if in_attribute && name == "path" && around.is_punct(1, '=') {
+            "#[path]".to_string()
+        } else if in_attribute && name == "debugger_visualizer" {
+            "#[debugger_visualizer]".to_string()
+        } else {
+            return ControlFlow::Continue(());
+        };
+        self.found = Some((what, ident.span().start()));
+        ControlFlow::Break(())
     }
-    None
+
+    fn enter(&mut self, group: &Group, around: &Around, in_attribute: bool) -> bool {
+        let attribute = group.delimiter() == Delimiter::Bracket
+            && (around.is_punct(-1, '#') || (around.is_punct(-1, '!') && around.is_punct(-2, '#')));
+        in_attribute || attribute
+    }
 }
 
 /// Replaces each `Type::method` of `source` by the same method from `replacements`, keeping every
 /// other line of `source` where it was: the new method is written on one line and padded with the
 /// lines the old one took, so panics and errors in the student's code keep their line numbers.
 /// A method the source lacks is added in a new `impl` block at the end.
-pub fn splice(source: &str, replacements: &str, items: &[String]) -> Result<String, String> {
+fn splice(source: &str, replacements: &str, items: &[String]) -> Result<String, SpliceError> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let wanted = syn::parse_file(replacements)
-        .map_err(|e| format!("the replacement file does not parse: {e}"))?;
+    let wanted =
+        syn::parse_file(replacements).map_err(|e| SpliceError::Replacements(e.to_string()))?;
     let parsed = syn::parse_file(source).map_err(|e| {
         let at = e.span().start();
-        format!(
-            "the submission does not parse (line {}, column {}): {e}",
-            at.line,
-            at.column + 1
-        )
+        SpliceError::Submission {
+            line: at.line,
+            column: at.column + 1,
+            message: e.to_string(),
+        }
     })?;
 
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -223,7 +271,7 @@ pub fn splice(source: &str, replacements: &str, items: &[String]) -> Result<Stri
     for item in items {
         let (type_name, method) = item.split_once("::").unwrap_or(("", item));
         let (self_ty, new_fn) = find_method(&wanted.items, type_name, method)
-            .ok_or_else(|| format!("the replacement file has no `{item}`"))?;
+            .ok_or_else(|| SpliceError::Missing(item.clone()))?;
         let one_line = new_fn.to_token_stream().to_string();
         match find_method(&parsed.items, type_name, method) {
             Some((_, old_fn)) => {
@@ -279,21 +327,6 @@ fn type_is(ty: &syn::Type, name: &str) -> bool {
     }
 }
 
-/// The byte offset of a 1-based line and a 0-based column counted in characters.
-pub(crate) fn byte_offset(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let rest = &text[line_start..];
-    line_start
-        + rest
-            .char_indices()
-            .nth(column)
-            .map_or(rest.len(), |(i, _)| i)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,7 +335,8 @@ mod tests {
 
     #[test]
     fn splice_keeps_the_lines_of_everything_else() {
-        let source = "use x;\nimpl Layer {\n    /// doc\n    pub fn backward(&self) -> u8 {\n        1\n    }\n}\nimpl P { fn fit() { panic!() } }\n";
+        let source = "use x;\nimpl Layer {\n    /// doc\n    pub fn backward(&self) -> u8 \
+                      {\n        1\n    }\n}\nimpl P { fn fit() { panic!() } }\n";
         let out = splice(source, REPLACEMENT, &["Layer::backward".to_string()]).unwrap();
         assert_eq!(out.lines().count(), source.lines().count());
         assert!(
@@ -326,7 +360,8 @@ mod tests {
             REPLACEMENT,
             &["Layer::backward".to_string()],
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("line 2"), "{err}");
     }
 
@@ -349,7 +384,7 @@ mod tests {
                 "#[debugger_visualizer]",
             ),
         ] {
-            let error = screen("src/backprop.rs", text).unwrap_err();
+            let error = screen("src/backprop.rs", text).unwrap_err().to_string();
             assert!(error.contains(&format!("`{what}`")), "{text}: {error}");
             assert!(error.contains(" --> src/backprop.rs:1:"), "{text}: {error}");
         }
@@ -360,11 +395,5 @@ mod tests {
         ] {
             assert_eq!(screen("src/backprop.rs", fine), Ok(()), "{fine}");
         }
-    }
-
-    #[test]
-    fn byte_offset_counts_characters() {
-        assert_eq!(byte_offset("é\nab", 1, 1), 2);
-        assert_eq!(byte_offset("é\nab", 2, 1), 4);
     }
 }

@@ -2,11 +2,11 @@
 //! that the reference scores full marks, the stub scores nothing, every known mistake loses points
 //! and is diagnosed as itself on every check it fails, and that `expected.json` is current.
 
-use crate::build::Progress;
 use crate::error::{Error, Result};
 use crate::grader::{Grader, Origin};
 use crate::judge::Status;
 use crate::known::{self, Known, KnownMistake};
+use crate::progress::Progress;
 use crate::score::{BuildSummary, CheckResult, Report};
 use crate::stage::Source;
 use std::collections::BTreeMap;
