@@ -1,7 +1,7 @@
 //! `grade batch`: grades a whole class. Every entry of the submissions folder (a `.rs` file, or a
-//! folder laid out like the exercise) is graded by one shared [`Grader`] — the built dependencies
+//! folder laid out like the exercise) is graded by one shared `Grader` — the built dependencies
 //! and the reference's observations are made once — in chunks of a few submissions whose builds
-//! are compiled as one bundle (see [`bundle`]), a chunk per core, into `grades.csv` and one JSON
+//! are compiled as one bundle (see `bundle`), a chunk per core, into `grades.csv` and one JSON
 //! report per submission. A submission that hangs, crashes or does not compile is graded like any
 //! other (its checks say why); one that cannot be graded at all costs only its own row.
 

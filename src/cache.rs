@@ -115,12 +115,6 @@ impl Cache {
             .collect()
     }
 
-    /// An I/O error about a file of the cache: "no space" when that is what it is. Where an
-    /// `io::Result` is at hand, `.at(..).in_cache(cache)` ([`InCache`]) says the same.
-    pub(crate) fn io(&self, context: impl Into<String>, source: std::io::Error) -> Error {
-        Error::io(context, source).in_cache(&self.root)
-    }
-
     /// Says something for `--verbose` (a damaged entry discarded, a cap that cannot be kept).
     pub(crate) fn note(&self, note: String) {
         let mut notes = self.notes.lock().expect("not poisoned");

@@ -6,32 +6,33 @@
 //! spec ─► stage ─► build ─► probe ─► judge ─► score ─► report
 //! ```
 //!
-//! [`grader`] drives it; [`bundle`] compiles many builds in one rustc call for a class; [`sandbox`]
+//! `grader` drives it; `bundle` compiles many builds in one rustc call for a class; [`sandbox`]
 //! is where children are spawned, bounded and killed; [`app`] holds what each command of the
 //! binary does, with [`batch`] (a whole class at once) and [`watch`] (re-grade on save) beside it.
+//! Only what the binary and the tests use is public: the rest warns when it goes unused.
 
 pub mod app;
 pub mod batch;
-pub mod build;
-pub mod bundle;
+mod build;
+mod bundle;
 pub mod cache;
-pub mod diagnose;
+mod diagnose;
 pub mod error;
-pub mod grader;
-pub mod judge;
-pub mod known;
+mod grader;
+mod judge;
+mod known;
 pub mod parallel;
-pub mod probe;
-pub mod progress;
-pub mod report;
-pub mod rustc;
+mod probe;
+mod progress;
+mod report;
+mod rustc;
 pub mod sandbox;
-pub mod score;
-pub mod spec;
-pub mod stage;
+mod score;
+mod spec;
+mod stage;
 mod text;
 mod tokens;
-pub mod validate;
+mod validate;
 pub mod watch;
 
 pub use error::{Error, Result};

@@ -5,10 +5,11 @@
 //! typed [`Failure`] read from how the run ended and what the kernel counted of it. A run grade
 //! could not start is an error, never an outcome.
 
-use crate::cache::{Cache, Key};
-use crate::error::{Error, Result};
+use crate::cache::{Cache, InCache, Key};
+use crate::error::{Error, IoContext, Result};
 use crate::sandbox::{self, Exit, Finished, Job, Limits};
 use crate::spec::Scenario;
+use crate::text::clip;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -95,15 +96,6 @@ impl Outcome {
         match self {
             Outcome::Observed { values, .. } => Some(values),
             _ => None,
-        }
-    }
-
-    pub fn printed(&self) -> Option<&Printed> {
-        match self {
-            Outcome::Observed { printed, .. }
-            | Outcome::Panicked { printed, .. }
-            | Outcome::Failed { printed, .. } => Some(printed),
-            Outcome::NotBuilt { .. } => None,
         }
     }
 }
@@ -264,12 +256,9 @@ fn probe(
             channel_cap: 16 << 20,
         },
     };
-    let finished = sandbox::run(&job).map_err(|e| {
-        cache.io(
-            format!("starting a sandboxed run of {}", binary.display()),
-            e,
-        )
-    })?;
+    let finished = sandbox::run(&job)
+        .at(|| format!("starting a sandboxed run of {}", binary.display()))
+        .in_cache(cache)?;
     interpret(&finished, scenario, limits, trusted)
 }
 
@@ -504,18 +493,6 @@ fn without_machine_path(location: &str) -> &str {
         return rest;
     }
     location
-}
-
-/// `text` cut to at most `cap` bytes (on a character boundary), saying how much was cut.
-fn clip(text: &str, cap: usize) -> String {
-    if text.len() <= cap {
-        return text.to_string();
-    }
-    let mut end = cap;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
 }
 
 fn format_seconds(s: f64) -> String {

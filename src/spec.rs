@@ -324,7 +324,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// An error at the byte range `span` of the file.
     fn at(&self, span: std::ops::Range<usize>, message: String) -> Error {
-        let (line, column) = line_column(self.text, span.start);
+        let (line, column) = crate::text::line_column(self.text, span.start);
         Error::Spec {
             path: self.path.to_path_buf(),
             line,
@@ -585,23 +585,9 @@ fn positive_seconds(seconds: f64) -> Option<Duration> {
         .then(|| Duration::from_secs_f64(seconds))
 }
 
-/// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_column_counts_from_one() {
-        assert_eq!(line_column("ab\ncd", 0), (1, 1));
-        assert_eq!(line_column("ab\ncd", 4), (2, 2));
-    }
 
     #[test]
     fn patterns_match_prefixes_only_with_a_star() {

@@ -1,4 +1,4 @@
-//! Positions in source text, both ways. Parsers report a byte offset (toml) or a line and a
+//! Text: positions in source text, both ways, and quoting at most so much of it. Parsers report a byte offset (toml) or a line and a
 //! column in characters (proc-macro2, syn); messages and edits need the other one.
 
 /// The 1-based line and column, in characters, of the byte `offset` of `text`.
@@ -23,6 +23,19 @@ pub(crate) fn byte_offset(text: &str, line: usize, column: usize) -> usize {
             .char_indices()
             .nth(column)
             .map_or(rest.len(), |(i, _)| i)
+}
+
+/// `text` cut to at most `cap` bytes (on a character boundary), saying how much was cut: what a
+/// report or a message may quote of something a submission wrote, however long.
+pub(crate) fn clip(text: &str, cap: usize) -> String {
+    if text.len() <= cap {
+        return text.to_string();
+    }
+    let mut end = cap;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
 }
 
 #[cfg(test)]

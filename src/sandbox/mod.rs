@@ -2,15 +2,15 @@
 //!
 //! Each child gets its own process group, stdin from the null device, rlimits set before exec, and
 //! a wall-clock deadline after which the whole group gets SIGTERM, then SIGKILL after a grace
-//! period ([`supervise`]). Its stdout and stderr are captured up to a cap, head and tail kept
-//! ([`capture`]), and an optional extra pipe (the observation channel) is handed to it as a
+//! period (`supervise`). Its stdout and stderr are captured up to a cap, head and tail kept
+//! (`capture`), and an optional extra pipe (the observation channel) is handed to it as a
 //! numbered descriptor. Reading stops when the child exits: whatever it left behind in its group
 //! is killed, and no one waits on a pipe an escaped grandchild still holds open.
 //!
 //! An [`isolated`](Job::isolate) child (a probe run: the student's code; a compile: rustc, which
 //! runs a student's macros and constants) is also shut in as far as the platform allows, by the
 //! platform's own module behind one small interface (`launch`, `exit_watch`, `notes`, `prepare`):
-//! on Linux, namespaces ([`linux`]). [`notes`] says what the machine would not allow.
+//! on Linux, namespaces (`linux`). [`notes`] says what the machine would not allow.
 
 mod capture;
 #[cfg(target_os = "linux")]

@@ -17,7 +17,7 @@ pub use agree::AgreeRule;
 pub use aligned::AlignedRule;
 pub use decreasing::DecreasingRule;
 pub use reference::ReferenceRule;
-pub use stdout::{printed_lines, render, template_prefix, StdoutRule};
+pub use stdout::StdoutRule;
 
 use crate::judge::{fail, plural, Evidence, Verdict};
 use crate::probe::{Outcome, Printed, Value};

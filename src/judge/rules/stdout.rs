@@ -137,11 +137,7 @@ pub fn printed_lines<'s>(stdout: &'s str, prefix: &str) -> Vec<&'s str> {
 
 /// A printed line as a message quotes it: a line can be as long as the output cap, a message not.
 pub(super) fn quoted(line: &str) -> String {
-    const CAP: usize = 200;
-    match line.char_indices().nth(CAP) {
-        Some((end, _)) => format!("{}… ({} more bytes)", &line[..end], line.len() - end),
-        None => line.to_string(),
-    }
+    crate::text::clip(line, 200)
 }
 
 /// Renders a stdout template: `{n}` is the 1-based index, `{value}` or `{value:.N}` the value.

@@ -1,7 +1,7 @@
 //! The rules judged on small hand-made evidence.
 
 use super::compare::{compare, unravel, Comparison, Tolerance};
-use super::stdout::quoted;
+use super::stdout::{quoted, render, template_prefix};
 use super::*;
 use crate::judge::*;
 use crate::probe::Value;
