@@ -64,10 +64,17 @@ pub fn grade(request: GradeRequest) -> Result<u8> {
     match &request.output {
         Some(path) => {
             // The file is for machines (or a page): never colored.
-            write_file(path, &report::render(&report, request.format, false))?;
-            print(&report::human::render(&report, use_color()));
+            // The file is not read on this terminal: the width of a terminal that is not one.
+            let file = report::render(&report, request.format, false, DEFAULT_WIDTH);
+            write_file(path, &file)?;
+            print(&report::human::render(&report, use_color(), width()));
         }
-        None => print(&report::render(&report, request.format, use_color())),
+        None => print(&report::render(
+            &report,
+            request.format,
+            use_color(),
+            width(),
+        )),
     }
     // After the report: the student does not wait for it.
     grader.prune_cache();
@@ -346,6 +353,17 @@ pub(crate) fn print(text: &str) {
     // A closed pipe (`grade … | head`) is not worth a panic.
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
+}
+
+/// The width a report is wrapped to when stdout is not a terminal.
+pub const DEFAULT_WIDTH: usize = 80;
+
+/// The width of the terminal stdout is, or [`DEFAULT_WIDTH`] when it is not one.
+pub fn width() -> usize {
+    match terminal_size::terminal_size_of(std::io::stdout()) {
+        Some((terminal_size::Width(w), _)) if w > 0 => usize::from(w),
+        _ => DEFAULT_WIDTH,
+    }
 }
 
 /// Colors on a terminal, unless `NO_COLOR` is set to anything non-empty.

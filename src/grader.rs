@@ -266,22 +266,29 @@ impl Grader {
                 };
                 Some(Chart {
                     check: check.id.clone(),
-                    title: chart.title.clone(),
+                    title: chart.title.get().to_string(),
                     key: key.clone(),
                     submission: series(outcomes.get(first)),
                     reference: series(known.reference.get(first)),
                 })
             })
             .collect();
-        Report::new(
+        let mut report = Report::new(
             self.spec.name.clone(),
-            self.spec.title.clone(),
+            self.spec.title.get().to_string(),
             label.to_string(),
             self.seed,
             build,
             checks,
             charts,
-        )
+        );
+        let titles: Vec<(String, String)> = known
+            .mistakes
+            .iter()
+            .map(|m| (m.id.clone(), m.title.get().to_string()))
+            .collect();
+        report.mistakes = score::mistake_notes(&report.checks, &titles);
+        report
     }
 
     /// Compiles every build of every source, in bundles (see [`bundle`]), `jobs` at once; a bundle
@@ -361,9 +368,9 @@ impl Grader {
         {
             return not_built(match rejection {
                 Rejection::Limit { limit, .. } => {
-                    format!("the submission does not compile: {limit}")
+                    crate::tr!("not-built-limit", limit = limit.to_string())
                 }
-                _ => "the submission does not compile (see the compiler's messages)".into(),
+                _ => crate::tr!("not-built"),
             });
         }
         match builds.get(&scenario.build) {
@@ -407,12 +414,12 @@ impl Grader {
                 result: Err(Rejection::Unstaged { reason }),
                 ..
             }) => not_built(reason.clone()),
-            Some(built) => not_built(format!(
-                "{} does not compile:\n{}",
-                self.variant_title(&scenario.build),
-                built.diagnostics()
+            Some(built) => not_built(crate::tr!(
+                "not-built-variant",
+                variant = self.variant_title(&scenario.build),
+                diagnostics = built.diagnostics()
             )),
-            None => not_built(format!("no build `{}`", scenario.build)),
+            None => not_built(crate::tr!("not-built-no-build", build = &scenario.build)),
         }
     }
 
@@ -478,7 +485,7 @@ impl Grader {
             .variants
             .iter()
             .find(|v| v.id == id)
-            .map_or(id.to_string(), |v| v.title.clone())
+            .map_or(id.to_string(), |v| v.title.get().to_string())
     }
 
     /// The reference's and known mistakes' observations, made once per grader. `prefer` says

@@ -3,6 +3,7 @@
 //! probed like any submission, cached); `grade bless` writes them to `expected.json`, from which a
 //! students' copy without solutions grades and diagnoses. This module owns that file.
 
+use crate::bilingual::{Survey, Text, Untranslated};
 use crate::cache::{write_atomic, Key};
 use crate::error::{Error, Result};
 use crate::probe::Outcome;
@@ -34,9 +35,9 @@ pub struct Known {
 pub struct KnownMistake {
     pub id: String,
     /// What the code does wrong, in a line.
-    pub title: String,
+    pub title: Text,
     /// What a good teaching assistant would say.
-    pub hint: String,
+    pub hint: Text,
     pub outcomes: Outcomes,
 }
 
@@ -44,8 +45,8 @@ pub struct KnownMistake {
 #[derive(Debug, Clone)]
 pub struct Mistake {
     pub id: String,
-    pub title: String,
-    pub hint: String,
+    pub title: Text,
+    pub hint: Text,
     pub source: Source,
 }
 
@@ -61,14 +62,24 @@ struct Catalog {
 struct CatalogEntry {
     id: String,
     file: String,
-    title: String,
-    hint: String,
+    title: Text,
+    hint: Text,
 }
 
 /// Reads the catalog named by the spec (none when this copy has none).
 pub fn read_catalog(spec: &Spec) -> Result<Vec<Mistake>> {
+    parse_catalog(spec).map(|(mistakes, _)| mistakes)
+}
+
+/// The titles and hints of the catalog that lack a language.
+pub fn untranslated_in_catalog(spec: &Spec) -> Result<Vec<Untranslated>> {
+    parse_catalog(spec).map(|(_, untranslated)| untranslated)
+}
+
+/// The catalog's mistakes, and its sentences that lack a language.
+fn parse_catalog(spec: &Spec) -> Result<(Vec<Mistake>, Vec<Untranslated>)> {
     let Some(path) = &spec.mistakes else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
@@ -89,9 +100,17 @@ pub fn read_catalog(spec: &Spec) -> Result<Vec<Mistake>> {
     })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut mistakes: Vec<Mistake> = Vec::new();
+    let mut survey = Survey {
+        file: path,
+        text: &text,
+        found: Vec::new(),
+    };
     for spanned in catalog.mistake {
         let start = spanned.span().start;
         let entry = spanned.into_inner();
+        let id = &entry.id;
+        survey.note(start, || format!("mistake `{id}`: title"), &entry.title);
+        survey.note(start, || format!("mistake `{id}`: hint"), &entry.hint);
         if mistakes.iter().any(|m| m.id == entry.id) {
             return Err(at(start, format!("duplicate mistake id `{}`", entry.id)));
         }
@@ -111,7 +130,8 @@ pub fn read_catalog(spec: &Spec) -> Result<Vec<Mistake>> {
             source,
         });
     }
-    Ok(mistakes)
+    let untranslated = survey.found;
+    Ok((mistakes, untranslated))
 }
 
 /// Hashes, per file, of the trusted inputs that shape observations. `seeds` are the seeds each
@@ -157,9 +177,12 @@ pub fn sources_hash(reference: &Source, mistakes: &[Mistake]) -> String {
         key.add(text.as_bytes());
     }
     for m in mistakes {
-        key.add(m.id.as_bytes())
-            .add(m.title.as_bytes())
-            .add(m.hint.as_bytes());
+        key.add(m.id.as_bytes());
+        for text in [&m.title, &m.hint] {
+            for words in [&text.en, &text.fr] {
+                key.add(words.as_deref().unwrap_or("\0").as_bytes());
+            }
+        }
         for text in m.source.files.values() {
             key.add(text.as_bytes());
         }

@@ -13,12 +13,14 @@
 
 pub mod app;
 pub mod batch;
+mod bilingual;
 mod build;
 mod bundle;
 pub mod cache;
 mod diagnose;
 pub mod error;
 mod grader;
+pub mod i18n;
 mod judge;
 mod known;
 pub mod parallel;

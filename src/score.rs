@@ -25,6 +25,49 @@ pub struct Report {
     pub checks: Vec<CheckResult>,
     /// Series to draw beside the reference's.
     pub charts: Vec<Chart>,
+    /// The known mistakes the submission behaves like, each once, with the checks it explains
+    /// (in the order of their first check).
+    #[serde(default)]
+    pub mistakes: Vec<MistakeNote>,
+    /// Where to start fixing; `null` when every check passed.
+    #[serde(default)]
+    pub start: Option<Start>,
+}
+
+/// A known mistake the submission behaves like.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MistakeNote {
+    /// The mistake's id.
+    pub id: String,
+    /// What it does wrong, in a line.
+    pub title: String,
+    /// What to do about it.
+    pub hint: String,
+    /// The ids of the failed checks it explains, in the exercise's order.
+    pub checks: Vec<String>,
+}
+
+/// The one thing to fix first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Start {
+    /// The check to look at; `null` when the code does not compile (no check could run).
+    pub check: Option<String>,
+    /// Why there.
+    pub reason: StartReason,
+}
+
+/// Why a place is the one to start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartReason {
+    /// The submission does not compile: nothing else can be judged before it does.
+    Compile,
+    /// The code the check runs is still `todo!()`.
+    Unwritten,
+    /// The first failing check in the exercise's order, explained by a known mistake.
+    Mistake,
+    /// The first failing check in the exercise's order.
+    FirstFailing,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,6 +92,9 @@ pub struct CheckResult {
     pub diagnosis: Option<String>,
     /// What to do about that mistake.
     pub hint: Option<String>,
+    /// The code it runs is not written yet (a `todo!()`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unwritten: bool,
 }
 
 /// A series of the submission beside the reference's, e.g. the loss per epoch.
@@ -73,7 +119,7 @@ pub fn check_result(check: &Check, verdict: Verdict, diagnosis: Option<Diagnosis
     };
     CheckResult {
         id: check.id.clone(),
-        title: check.title.clone(),
+        title: check.title.get().to_string(),
         status: verdict.status,
         score,
         max_score: check.points,
@@ -81,7 +127,60 @@ pub fn check_result(check: &Check, verdict: Verdict, diagnosis: Option<Diagnosis
         worst: verdict.worst,
         diagnosis: diagnosis.as_ref().map(|d| d.mistake.clone()),
         hint: diagnosis.map(|d| d.hint),
+        unwritten: verdict.unwritten,
     }
+}
+
+/// Each diagnosed mistake once, with the checks it explains, from the checks' diagnoses and
+/// `titles` (the mistakes' titles by id).
+pub fn mistake_notes(checks: &[CheckResult], titles: &[(String, String)]) -> Vec<MistakeNote> {
+    let mut notes: Vec<MistakeNote> = Vec::new();
+    for check in checks {
+        let (Some(id), Some(hint)) = (&check.diagnosis, &check.hint) else {
+            continue;
+        };
+        match notes.iter_mut().find(|n| &n.id == id) {
+            Some(note) => note.checks.push(check.id.clone()),
+            None => notes.push(MistakeNote {
+                id: id.clone(),
+                title: titles
+                    .iter()
+                    .find(|(m, _)| m == id)
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_default(),
+                hint: hint.clone(),
+                checks: vec![check.id.clone()],
+            }),
+        }
+    }
+    notes
+}
+
+/// Where to start: a compile error first of all, then the first check (in the exercise's order)
+/// whose code is still `todo!()`, then the first check that did not pass.
+pub fn start(build: &BuildSummary, checks: &[CheckResult]) -> Option<Start> {
+    if !build.ok {
+        return Some(Start {
+            check: None,
+            reason: StartReason::Compile,
+        });
+    }
+    let failing = |c: &&CheckResult| c.status != Status::Pass;
+    if let Some(check) = checks.iter().filter(failing).find(|c| c.unwritten) {
+        return Some(Start {
+            check: Some(check.id.clone()),
+            reason: StartReason::Unwritten,
+        });
+    }
+    let check = checks.iter().find(failing)?;
+    Some(Start {
+        check: Some(check.id.clone()),
+        reason: if check.diagnosis.is_some() {
+            StartReason::Mistake
+        } else {
+            StartReason::FirstFailing
+        },
+    })
 }
 
 impl Report {
@@ -96,6 +195,7 @@ impl Report {
     ) -> Report {
         let score = checks.iter().map(|c| c.score).sum();
         let max_score = checks.iter().map(|c| c.max_score).sum();
+        let start = start(&build, &checks);
         Report {
             exercise,
             title,
@@ -106,6 +206,8 @@ impl Report {
             build,
             checks,
             charts,
+            mistakes: Vec::new(),
+            start,
         }
     }
 

@@ -2,6 +2,7 @@
 //! unique, every scenario pattern matches, every file exists), naming the file, line and column of
 //! anything wrong. Nothing else in `grade` reads the exercise's configuration.
 
+use crate::bilingual::{Survey, Text, Untranslated};
 use crate::error::{Error, IoContext, Result};
 use crate::judge::rules::Expectation;
 use serde::Deserialize;
@@ -24,7 +25,7 @@ pub struct Spec {
     /// Short name, e.g. `backprop`.
     pub name: String,
     /// One-line title for reports.
-    pub title: String,
+    pub title: Text,
     /// Paths, relative to a crate root, of the files taken from the student.
     pub submission: Vec<String>,
     /// Paths of the exercise's files compiled with the submission, at the same relative paths.
@@ -50,6 +51,8 @@ pub struct Spec {
     pub scenarios: Vec<Scenario>,
     /// Every check, in report order.
     pub checks: Vec<Check>,
+    /// The sentences of `exercise.toml` that lack a language (`grade validate` fails on them).
+    pub untranslated: Vec<Untranslated>,
 }
 
 /// Bounds on what a submission may use.
@@ -87,7 +90,7 @@ pub struct Variant {
     /// Referenced by scenarios' `build`.
     pub id: String,
     /// Said in reports, e.g. "your fit with a correct backward".
-    pub title: String,
+    pub title: Text,
     /// The submission file whose items are replaced.
     pub file: String,
     /// Items to replace, as `Type::method`.
@@ -160,7 +163,7 @@ pub struct Check {
     /// Public id, e.g. `backward.d_biases`.
     pub id: String,
     /// What passes, in a line.
-    pub title: String,
+    pub title: Text,
     /// Points when it passes.
     pub points: u32,
     /// Ids of the scenarios it judges.
@@ -178,7 +181,7 @@ pub struct ChartSpec {
     /// The observation, one point per element (of the check's first scenario).
     pub key: String,
     /// What is drawn, e.g. "average loss per epoch".
-    pub title: String,
+    pub title: Text,
 }
 
 // ---- the file as written ----
@@ -186,7 +189,7 @@ pub struct ChartSpec {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSpec {
-    exercise: RawExercise,
+    exercise: Spanned<RawExercise>,
     #[serde(default)]
     limits: Limits,
     #[serde(default)]
@@ -203,7 +206,7 @@ struct RawSpec {
 #[serde(deny_unknown_fields)]
 struct RawExercise {
     name: String,
-    title: String,
+    title: Text,
     submission: Vec<String>,
     #[serde(default)]
     given: Vec<String>,
@@ -248,7 +251,7 @@ fn default_build() -> String {
 #[serde(deny_unknown_fields)]
 struct RawCheck {
     id: String,
-    title: String,
+    title: Text,
     points: u32,
     scenarios: Vec<String>,
     expect: Vec<Expectation>,
@@ -281,7 +284,8 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
             .replace("expected u64", "expected a whole number, 0 or more");
         reader.at(e.span().unwrap_or(0..0), message)
     })?;
-    let exercise = raw.exercise;
+    let untranslated = untranslated(path, text, &raw);
+    let exercise = raw.exercise.into_inner();
     reader.files(&exercise, &raw.build)?;
     let default_timeout = reader.limits(&raw.limits)?;
     let variants = reader.variants(raw.variant, &exercise.submission)?;
@@ -311,7 +315,42 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
         variants,
         scenarios,
         checks,
+        untranslated,
     })
+}
+
+/// Every sentence of the spec that lacks a language, with the line of the table it is in.
+fn untranslated(path: &Path, text: &str, raw: &RawSpec) -> Vec<Untranslated> {
+    let mut survey = Survey {
+        file: path,
+        text,
+        found: Vec::new(),
+    };
+    let exercise = &raw.exercise;
+    let title = &exercise.get_ref().title;
+    survey.note(exercise.span().start, || "[exercise] title".into(), title);
+    for variant in &raw.variant {
+        let (at, v) = (variant.span().start, variant.get_ref());
+        survey.note(at, || format!("variant `{}`: title", v.id), &v.title);
+    }
+    for check in &raw.check {
+        let (at, c) = (check.span().start, check.get_ref());
+        survey.note(at, || format!("check `{}`: title", c.id), &c.title);
+        if let Some(chart) = &c.chart {
+            survey.note(
+                at,
+                || format!("check `{}`: chart.title", c.id),
+                &chart.title,
+            );
+        }
+        for (i, rule) in c.expect.iter().enumerate() {
+            for (field, words) in rule.rule().texts() {
+                let key = || format!("check `{}`: expect[{i}].{field}", c.id);
+                survey.note(at, key, words);
+            }
+        }
+    }
+    survey.found
 }
 
 /// The spec being read, for errors that name the file, and the line and column when they can.

@@ -136,7 +136,7 @@ impl Kit {
                 .unwrap_or("");
             let spliced = splice(original, replacements, &variant.replace).map_err(|why| {
                 Unstageable::Variant {
-                    title: variant.title.clone(),
+                    title: variant.title.get().to_string(),
                     why,
                 }
             })?;

@@ -80,7 +80,11 @@ pub fn run(request: WatchRequest) -> Result<u8> {
         announcer.done();
         match graded {
             Ok(report) => {
-                screen.push_str(&report::human::render(&report, app::use_color()));
+                screen.push_str(&report::human::render(
+                    &report,
+                    app::use_color(),
+                    app::width(),
+                ));
                 screen.push_str(&format!(
                     "\n── {} · {footer}\n",
                     score_line(&report, previous)

@@ -27,10 +27,10 @@ pub enum Format {
     Markdown,
 }
 
-/// Renders `report` in `format`; `color` only matters to the human report.
-pub fn render(report: &Report, format: Format, color: bool) -> String {
+/// Renders `report` in `format`; `color` and `width` (in columns) only matter to the human report.
+pub fn render(report: &Report, format: Format, color: bool, width: usize) -> String {
     match format {
-        Format::Human => human::render(report, color),
+        Format::Human => human::render(report, color, width),
         Format::Json => json::render(report),
         Format::Junit => junit::render(report),
         Format::Gradescope => gradescope::render(report),
@@ -88,6 +88,7 @@ pub(crate) mod sample {
             }),
             diagnosis: (status == Status::Fail).then(|| "sign_flipped_update".into()),
             hint: (status == Status::Fail).then(|| "Gradient descent subtracts.".into()),
+            unwritten: false,
         }
     }
 

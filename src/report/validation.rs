@@ -1,6 +1,8 @@
 //! The table `grade validate` prints: one row per source (reference, stub, each known mistake),
 //! one column per check, and every problem in words.
 
+use crate::i18n::Lang;
+use crate::tr;
 use crate::validate::{Caught, Cell, Row, RowKind, Sweep, SweepRow, Validation};
 use colored::Colorize;
 use std::fmt::Write as _;
@@ -13,36 +15,51 @@ pub fn render(validation: &Validation, color: bool) -> String {
         .iter()
         .filter(|r| r.kind == RowKind::Mistake)
         .count();
-    let _ = writeln!(
-        out,
-        "{}: the reference, the stub and {mistakes} known mistakes on {} checks\n",
-        validation.exercise.bold(),
-        validation.checks.len()
+    let head = tr!(
+        "validate-head",
+        exercise = validation.exercise.bold().to_string(),
+        mistakes = mistakes,
+        checks = validation.checks.len()
     );
+    let _ = writeln!(out, "{head}\n");
     table(&mut out, validation);
     out.push('\n');
     for (i, id) in validation.checks.iter().enumerate() {
         let _ = writeln!(out, "  {:>2} {id}", i + 1);
     }
-    let _ = writeln!(
-        out,
-        "\n  ✓ passes   ✗ loses the points (a mistake: diagnosed as itself)   ? not diagnosed   \
-         ≠ diagnosed as another mistake\n"
-    );
+    let _ = writeln!(out, "\n  {}\n", tr!("validate-legend"));
     let rows = validation.rows.iter().map(|r| (&r.name, &r.problems));
-    let problems = named_problems(&mut out, rows) + expected(&mut out, validation);
+    let problems = named_problems(&mut out, rows)
+        + untranslated(&mut out, validation)
+        + expected(&mut out, validation);
     if problems == 0 {
-        let _ = writeln!(out, "\n  {}", "validation passed".green().bold());
+        let _ = writeln!(out, "\n  {}", tr!("validate-passed").green().bold());
     } else {
-        let _ = writeln!(
-            out,
-            "\n  {}",
-            format!("validation failed: {problems} problem(s)")
-                .red()
-                .bold()
-        );
+        let failed = tr!("validate-failed", count = problems);
+        let _ = writeln!(out, "\n  {}", failed.red().bold());
     }
     out
+}
+
+/// Each sentence of the exercise that lacks a language, named by file, line and key; returns
+/// how many.
+fn untranslated(out: &mut String, validation: &Validation) -> usize {
+    for u in &validation.untranslated {
+        let language = match u.lang {
+            Lang::En => tr!("lang-en"),
+            Lang::Fr => tr!("lang-fr"),
+        };
+        let what = tr!(
+            "validate-untranslated",
+            file = u.file.display().to_string(),
+            line = u.line,
+            key = &u.key,
+            language = language,
+            code = u.lang.code()
+        );
+        let _ = writeln!(out, "  {} {what}", tr!("validate-problem").red().bold());
+    }
+    validation.untranslated.len()
 }
 
 /// The header of check numbers, then per row a mark per check, the score and the verdict.
@@ -86,9 +103,9 @@ fn mark(row: &Row, cell: &Cell) -> String {
 
 fn verdict(ok: bool) -> String {
     if ok {
-        "ok".green().to_string()
+        tr!("validate-ok").green().to_string()
     } else {
-        "PROBLEM".red().bold().to_string()
+        tr!("validate-problem-mark").red().bold().to_string()
     }
 }
 
@@ -101,7 +118,11 @@ fn named_problems<'a>(
     for (name, row_problems) in rows {
         for problem in row_problems {
             problems += 1;
-            let _ = writeln!(out, "  {} {name}: {problem}", "problem:".red().bold());
+            let _ = writeln!(
+                out,
+                "  {} {name}: {problem}",
+                tr!("validate-problem").red().bold()
+            );
         }
     }
     problems
@@ -111,24 +132,23 @@ fn named_problems<'a>(
 fn expected(out: &mut String, validation: &Validation) -> usize {
     match validation.expected_current {
         Some(true) => {
-            let _ = writeln!(out, "  {} is current", validation.expected_path);
+            let path = &validation.expected_path;
+            let _ = writeln!(out, "  {}", tr!("validate-expected-current", path = path));
             0
         }
         Some(false) => {
+            let path = &validation.expected_path;
             let _ = writeln!(
                 out,
-                "  {} {} is not current: run `grade bless` to rewrite it",
-                "problem:".red().bold(),
-                validation.expected_path
+                "  {} {}",
+                tr!("validate-problem").red().bold(),
+                tr!("validate-expected-stale", path = path)
             );
             1
         }
         None => {
-            let _ = writeln!(
-                out,
-                "  {} not compared (scenarios derived from --seed)",
-                validation.expected_path
-            );
+            let path = &validation.expected_path;
+            let _ = writeln!(out, "  {}", tr!("validate-expected-seed", path = path));
             0
         }
     }

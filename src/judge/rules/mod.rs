@@ -19,7 +19,8 @@ pub use decreasing::DecreasingRule;
 pub use reference::ReferenceRule;
 pub use stdout::StdoutRule;
 
-use crate::judge::{fail, plural, Evidence, Verdict};
+use crate::bilingual::Text;
+use crate::judge::{fail, Evidence, Verdict};
 use crate::probe::{Outcome, Printed, Value};
 use crate::spec::{matches_pattern, Arg, Scenario};
 use serde::Deserialize;
@@ -38,6 +39,11 @@ pub trait Rule {
     /// The number of elements it requires of each scenario, if it says.
     fn count(&self) -> Option<&Count> {
         None
+    }
+
+    /// Its sentences for people, by field name (`meaning`…), each in both languages.
+    fn texts(&self) -> Vec<(&'static str, &Text)> {
+        Vec::new()
     }
 
     /// What is wrong with it as written, if anything (the spec's loader says it at its check).
@@ -284,7 +290,7 @@ impl Seen<'_> {
     /// The verdict for a key the probe did not report.
     fn missing(&self, key: &str) -> Verdict {
         fail(
-            format!("the probe reported no `{key}` (scenario {})", self.id()),
+            crate::tr!("judge-no-key", key = key, scenario = self.id()),
             None,
         )
     }
@@ -305,7 +311,7 @@ impl Seen<'_> {
         key: &str,
         value: &Value,
         count: Option<&Count>,
-        meaning: Option<&str>,
+        meaning: Option<&Text>,
     ) -> Result<(), Verdict> {
         let Some(count) = count else { return Ok(()) };
         let (got, expected) = (value.numbers().len(), self.count(count));
@@ -314,14 +320,19 @@ impl Seen<'_> {
         }
         let said = match meaning {
             Some(template) => template
+                .get()
                 .replace("{got}", &got.to_string())
                 .replace("{expected}", &expected.to_string()),
-            None => format!(
-                "`{key}` has {got} value{}, expected {expected} (`{count}`)",
-                plural(got)
+            None => crate::tr!(
+                "judge-wrong-count",
+                key = key,
+                got = got,
+                expected = expected,
+                count = count.to_string()
             ),
         };
-        Err(fail(format!("{said} (scenario {})", self.id()), None))
+        let message = crate::tr!("judge-in-scenario", what = said, scenario = self.id());
+        Err(fail(message, None))
     }
 }
 
