@@ -74,9 +74,9 @@ pub fn run(request: BatchRequest) -> Result<u8> {
 /// The submissions to grade, and the folder (made) where their grades go.
 fn gather(request: &BatchRequest) -> Result<(Vec<Entry>, PathBuf)> {
     if !request.submissions.is_dir() {
-        return Err(Error::Usage(format!(
-            "{}: no such folder of submissions",
-            request.submissions.display()
+        return Err(Error::Usage(crate::tr!(
+            "batch-no-folder",
+            path = request.submissions.display().to_string()
         )));
     }
     let out = match request.out.clone() {
@@ -85,9 +85,9 @@ fn gather(request: &BatchRequest) -> Result<(Vec<Entry>, PathBuf)> {
     };
     let entries = entries(&request.submissions, &out)?;
     if entries.is_empty() {
-        return Err(Error::Usage(format!(
-            "{} holds no submissions (a .rs file or a folder each)",
-            request.submissions.display()
+        return Err(Error::Usage(crate::tr!(
+            "batch-empty",
+            path = request.submissions.display().to_string()
         )));
     }
     std::fs::create_dir_all(&out).at(|| format!("creating {}", out.display()))?;
@@ -193,7 +193,11 @@ fn grade_all(
 fn tell(bar: &ProgressBar, n: usize, total: usize, g: &Graded) {
     let line = match &g.result {
         Ok(r) => format!("{}: {}/{}", g.entry.name, r.score, r.max_score),
-        Err(e) => format!("{}: not graded: {}", g.entry.name, first_line(e)),
+        Err(e) => crate::tr!(
+            "batch-not-graded",
+            name = &g.entry.name,
+            error = first_line(e)
+        ),
     };
     if bar.is_hidden() {
         eprintln!("[{n}/{total}] {line}");
@@ -389,36 +393,41 @@ fn summary(graded: &[Graded], out: &Path, elapsed: Duration) -> String {
         .iter()
         .filter_map(|g| g.result.as_ref().ok())
         .collect();
-    let mut text = format!(
-        "graded {} of {} submissions in {:.1} s",
-        reports.len(),
-        graded.len(),
-        elapsed.as_secs_f64()
+    let mut text = crate::tr!(
+        "batch-graded",
+        graded = reports.len(),
+        total = graded.len(),
+        seconds = format!("{:.1}", elapsed.as_secs_f64())
     );
     if let Some(first) = reports.first() {
         let mean = reports.iter().map(|r| f64::from(r.score)).sum::<f64>() / reports.len() as f64;
         let full = reports.iter().filter(|r| r.all_passed()).count();
         let broken = reports.iter().filter(|r| !r.build.ok).count();
-        text.push_str(&format!(
-            ": mean {mean:.1}/{}, {full} with full marks, {broken} not compiling",
-            first.max_score
+        text.push_str(&crate::tr!(
+            "batch-mean",
+            mean = format!("{mean:.1}"),
+            max = first.max_score,
+            full = full,
+            broken = broken
         ));
     }
     text.push('\n');
     for g in graded {
         if let Err(error) = &g.result {
-            text.push_str(&format!(
-                "not graded: {}: {}\n",
-                g.entry.name,
-                first_line(error)
-            ));
+            let line = crate::tr!(
+                "batch-not-graded",
+                name = &g.entry.name,
+                error = first_line(error)
+            );
+            text.push_str(&format!("{line}\n"));
         }
     }
-    text.push_str(&format!(
-        "wrote {} and {} JSON reports\n",
-        out.join("grades.csv").display(),
-        reports.len()
-    ));
+    let wrote = crate::tr!(
+        "batch-wrote",
+        csv = out.join("grades.csv").display().to_string(),
+        count = reports.len()
+    );
+    text.push_str(&format!("{wrote}\n"));
     text
 }
 

@@ -193,6 +193,51 @@ macro_rules! tr {
     };
 }
 
+/// `command` (clap's, as derived) with every about and argument help taken from the catalogue
+/// of the language in force: `help-<command>-about`, `help-<command>-long-about`,
+/// `help-<command>-<argument>`, else `help-common-<argument>` (`<command>` is `grade` for the top
+/// level, else the subcommand's path joined by `-`). A `\n` in a catalogue starts a paragraph.
+pub fn localize_help(command: clap::Command) -> clap::Command {
+    localize_command(command, "grade")
+}
+
+fn localize_command(mut command: clap::Command, path: &str) -> clap::Command {
+    let lookup = |key: String| {
+        let text = tr(&key, &[]);
+        (text != key).then(|| text.replace("\\n", "\n"))
+    };
+    if let Some(about) = lookup(format!("help-{path}-about")) {
+        command = command.about(about);
+    }
+    if let Some(long) = lookup(format!("help-{path}-long-about")) {
+        command = command.long_about(long);
+    }
+    let ids: Vec<String> = command
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let name = id.replace('_', "-");
+        let text =
+            lookup(format!("help-{path}-{name}")).or_else(|| lookup(format!("help-common-{name}")));
+        if let Some(text) = text {
+            command = command.mut_arg(id, |arg| arg.help(text.clone()).long_help(text));
+        }
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub_path = match path {
+            "grade" => name.clone(),
+            _ => format!("{path}-{name}"),
+        };
+        command = command.mut_subcommand(name, |sub| localize_command(sub, &sub_path));
+    }
+    command
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,7 +287,7 @@ mod tests {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            for marker in ["tr!(\"", "tr!(\n", "key!(\""] {
+            for marker in ["tr!(\"", "tr!(\n"] {
                 for (at, _) in text.match_indices(marker) {
                     let rest = text[at + marker.len()..]
                         .trim_start()

@@ -1,6 +1,6 @@
 //! The `grade` binary: parses arguments and hands them to the library.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use grade::app::{self, Common, Format, GradeRequest};
 use grade::batch::BatchRequest;
 use grade::i18n::{self, Lang};
@@ -247,7 +247,11 @@ fn main() -> ExitCode {
             return ExitCode::from(app::EXIT_ERROR);
         }
     }
-    let cli = Cli::parse();
+    let matches = i18n::localize_help(Cli::command()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     if let Some(lang) = cli.lang {
         i18n::set(lang);
     }

@@ -133,3 +133,71 @@ validate-mistake-not-caught = loses no points: no check catches `{ $id }` ({ $ti
 validate-diagnosed-as = on { $check } it is diagnosed as `{ $other }`
 validate-not-diagnosed = on { $check } it is not diagnosed ({ $message })
 chart-head = { $title } ({ $check }): { $legend }
+
+## The machine-readable reports' words (ids, keys and numbers stay as they are)
+
+report-points = { $score }/{ $max } points
+report-worst-in-words = `{ $element }` in scenario { $scenario }: expected { $expected }, got { $got }
+report-hidden-seed = scenarios derived from a hidden seed
+junit-does-not-compile = the submission does not compile
+junit-compile-error = compile error
+junit-check-failed = check failed
+junit-check-not-judged = check not judged
+junit-worst = worst element: { $worst }
+junit-diagnosis = diagnosis: { $mistake }
+gradescope-build = build: the submission compiles
+gradescope-see-build = Your code does not compile: see the build test for the compiler's messages.
+gradescope-worst = Worst element: { $worst }
+gradescope-hint = Hint ({ $mistake }):
+markdown-does-not-compile = **Your code does not compile.** The compiler says:
+markdown-check = check
+markdown-points = points
+markdown-total = total
+markdown-hint = **hint** (`{ $mistake }`):
+
+## grade batch
+
+batch-graded = graded { $graded } of { $total } submissions in { $seconds } s
+batch-mean = : mean { $mean }/{ $max }, { $full } with full marks, { $broken } not compiling
+batch-not-graded = not graded: { $name }: { $error }
+batch-wrote = wrote { $csv } and { $count } JSON reports
+batch-no-folder = { $path }: no such folder of submissions
+batch-empty = { $path } holds no submissions (a .rs file or a folder each)
+error-missing-exercise = { $path }: no such exercise folder (expected a folder holding exercise.toml)
+error-toolchain = cannot run `{ $program }`: { $message } (install a Rust toolchain from https://rustup.rs, or point the RUSTC and CARGO variables at one)
+error-free = , { $free } free
+error-no-space = no space left on device under { $path }{ $free } ({ $context }): free space there, or pass --cache-dir (or set GRADE_CACHE_DIR) to put the cache on a disk with room
+error-damaged-cache = a cache entry was damaged while grading ({ $what }): grade again, and it is made anew
+
+## --help: `help-<command>-<argument>`, else `help-common-<argument>`; `\n` starts a paragraph
+
+help-grade-about = An auto-grader for a backpropagation exercise: compiles the student's module, runs it beside a reference, and prints a scored report
+help-grade-long-about = Grades a student's backpropagation exercise: compiles their module, runs it beside the reference on fixed seeds, checks the gradients and the training, and prints a scored report.\n\nExit codes: 0 every check passed; 1 graded, some check did not pass (a submission that does not compile is graded); 2 could not grade (bad arguments, a bad exercise.toml, a missing file, no toolchain, or a fault of grade's own: a full disk, a crashed compiler, a damaged cache).
+help-grade-exercise = The exercise folder (holding exercise.toml), e.g. exercises/backprop
+help-grade-submission = Grade this submission instead of the one inside the exercise folder: a .rs file, or a folder laid out like the exercise (src/backprop.rs). Everything else comes from EXERCISE
+help-grade-format = The report's format: on stdout, or in the --output file
+help-grade-output = Write the report in --format to FILE; the human report still goes to stdout
+help-grade-min-score = Exit 0 when the score reaches S, even if some checks did not pass (a CI gate). A submission that could not be graded still exits 2
+help-grade-watch = Re-grade each time the submission is saved, showing the change in score; `q` then Enter (or Ctrl-C) quits
+help-common-seed = Derive every scenario's seed from N instead of the shipped seeds (needs the reference source)
+help-common-cache-dir = Where built dependencies, builds and the reference's observations are kept [default: $XDG_CACHE_HOME/grade or ~/.cache/grade]
+help-common-cache-max = The cache's cap, e.g. 500M or 2G: above it, the least recently used builds, observations and working folders are pruned after each grade [default: 1G]
+help-common-jobs = Compiles and probe runs at once [default: the number of cores]
+help-common-verbose = Also say on stderr what this machine would not let the sandbox do to probe runs and compiles, and what the cache found damaged and made again
+help-common-lang = The language of reports, messages and help [default: from GRADE_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: fr_* is French), else English]
+help-validate-about = For instructors: prove that the reference scores full marks, the stub nothing, and every known mistake loses points and is recognised. Exits 0 only when all of that holds
+help-validate-exercise = The exercise folder, with the reference and the known mistakes beside it
+help-validate-seed = Validate on scenarios derived from N instead of the shipped seeds
+help-validate-seeds = Also prove the checks over many seeds: N is seeds 1 to N, A..=B (or A..B, without B) a range. The reference must score full marks, and every known mistake lose the same checks as on the shipped seeds and be recognised on each, under every one of them; a table says where one does not (about 3 s per seed on 2 cores)
+help-bless-about = For instructors: write expected.json, the reference's and the known mistakes' observations on the shipped seeds, so that a copy of the exercise without solutions/ can grade
+help-bless-exercise = The exercise folder, with the reference and the known mistakes beside it
+help-batch-about = For instructors: grade every submission in a folder, several at once, into grades.csv (one row each: score, each check's points, the diagnosed mistakes, an error column) and one JSON report each. Exits 0 when every submission was graded (even failing ones), 2 otherwise
+help-batch-exercise = The trusted exercise folder (holding exercise.toml)
+help-batch-submissions = A folder with one entry per submission: a .rs file, or a folder laid out like the exercise (named after the student)
+help-batch-out = Where grades.csv and the JSON reports go [default: `grades` beside SUBMISSIONS, i.e. SUBMISSIONS/../grades; ./grades when SUBMISSIONS has no parent]
+help-batch-jobs-per-submission = Compiles and probe runs each chunk of submissions starts at once (a chunk's builds are compiled as one bundle); JOBS / this many chunks are graded at once. One is usually fastest
+help-batch-no-bundle = Compile each submission alone instead of in bundles: about half as fast, but no probe binary holds the compiled code of more than one submission
+help-cache-about = Where the cache is, how much it holds of each kind, and its cap. Above the cap, every grade prunes the least recently used builds, observations and working folders (never what a running grade uses); `grade cache clean` empties it
+help-cache-cache-dir = The cache folder [default: $XDG_CACHE_HOME/grade or ~/.cache/grade]
+help-cache-cache-max = The cache's cap, e.g. 500M or 2G [default: 1G]
+help-cache-clean-about = Removes everything in the cache that no running grade uses (the next grade builds the dependencies again)

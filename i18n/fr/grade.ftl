@@ -134,3 +134,72 @@ validate-mistake-not-caught = ne perd aucun point : aucune vérification n'attr
 validate-diagnosed-as = sur { $check }, elle est reconnue comme `{ $other }`
 validate-not-diagnosed = sur { $check }, elle n'est pas reconnue ({ $message })
 chart-head = { $title } ({ $check }) : { $legend }
+
+## Les mots des rapports pour les machines (les identifiants, clés et nombres ne changent pas)
+
+report-points = { $score }/{ $max } points
+report-worst-in-words = `{ $element }` dans le scénario { $scenario } : attendu { $expected }, obtenu { $got }
+report-hidden-seed = scénarios tirés d'une graine cachée
+junit-does-not-compile = la soumission ne compile pas
+junit-compile-error = erreur de compilation
+junit-check-failed = vérification échouée
+junit-check-not-judged = vérification non jugée
+junit-worst = pire élément : { $worst }
+junit-diagnosis = diagnostic : { $mistake }
+gradescope-build = compilation : la soumission compile
+gradescope-see-build = Votre code ne compile pas : voir le test de compilation pour les messages du compilateur.
+gradescope-worst = Pire élément : { $worst }
+gradescope-hint = Conseil ({ $mistake }) :
+markdown-does-not-compile = **Votre code ne compile pas.** Le compilateur dit :
+markdown-check = vérification
+markdown-points = points
+markdown-total = total
+markdown-hint = **conseil** (`{ $mistake }`) :
+
+## grade batch
+
+batch-graded = { $graded } soumissions sur { $total } notées en { $seconds } s
+batch-mean = {"\u00A0"}: moyenne { $mean }/{ $max }, { $full } avec la note maximale, { $broken } qui ne compilent pas
+batch-not-graded = non notée : { $name } : { $error }
+batch-wrote = { $csv } et { $count } rapports JSON écrits
+batch-no-folder = { $path } : pas de dossier de soumissions à cet endroit
+batch-empty = { $path } ne contient aucune soumission (un fichier .rs ou un dossier chacune)
+error-missing-exercise = { $path } : pas de dossier d'exercice à cet endroit (attendu : un dossier contenant exercise.toml)
+error-toolchain = impossible de lancer `{ $program }` : { $message } (installez une chaîne d'outils Rust depuis https://rustup.rs, ou faites pointer les variables RUSTC et CARGO vers une)
+error-free = , { $free } libres
+error-no-space = plus de place sur le disque sous { $path }{ $free } ({ $context }) : libérez de la place, ou passez --cache-dir (ou définissez GRADE_CACHE_DIR) pour mettre le cache sur un disque qui en a
+error-damaged-cache = une entrée du cache a été abîmée pendant la notation ({ $what }) : notez de nouveau, elle sera refaite
+
+
+## --help : `help-<commande>-<argument>`, sinon `help-common-<argument>` ; `\n` commence un paragraphe
+
+help-grade-about = Un correcteur automatique pour un exercice de rétropropagation : compile le module de l'étudiant, l'exécute à côté d'une référence et affiche un rapport noté
+help-grade-long-about = Note l'exercice de rétropropagation d'un étudiant : compile son module, l'exécute à côté de la référence sur des graines fixes, vérifie les gradients et l'entraînement, et affiche un rapport noté.\n\nCodes de sortie : 0 toutes les vérifications réussissent ; 1 noté, une vérification au moins échoue (une soumission qui ne compile pas est notée) ; 2 notation impossible (mauvais arguments, exercise.toml invalide, fichier manquant, pas de chaîne d'outils, ou une faute de grade lui-même : disque plein, compilateur planté, cache abîmé).
+help-grade-exercise = Le dossier de l'exercice (qui contient exercise.toml), par exemple exercises/backprop
+help-grade-submission = Noter cette soumission au lieu de celle du dossier de l'exercice : un fichier .rs, ou un dossier organisé comme l'exercice (src/backprop.rs). Tout le reste vient de EXERCISE
+help-grade-format = Le format du rapport : sur la sortie standard, ou dans le fichier --output
+help-grade-output = Écrire le rapport au format --format dans FILE ; le rapport lisible va toujours sur la sortie standard
+help-grade-min-score = Sortir avec 0 quand la note atteint S, même si des vérifications échouent (un seuil de CI). Une soumission qui n'a pas pu être notée sort toujours avec 2
+help-grade-watch = Noter de nouveau à chaque enregistrement de la soumission, en montrant l'évolution de la note ; `q` puis Entrée (ou Ctrl-C) pour quitter
+help-common-seed = Tirer la graine de chaque scénario de N au lieu des graines livrées (demande le source de la référence)
+help-common-cache-dir = Où sont gardés les dépendances compilées, les compilations et les observations de la référence [par défaut : $XDG_CACHE_HOME/grade ou ~/.cache/grade]
+help-common-cache-max = La taille maximale du cache, par exemple 500M ou 2G : au-delà, les compilations, observations et dossiers de travail les moins récemment utilisés sont supprimés après chaque notation [par défaut : 1G]
+help-common-jobs = Compilations et exécutions de la sonde en même temps [par défaut : le nombre de cœurs]
+help-common-verbose = Dire aussi sur la sortie d'erreur ce que cette machine ne laisse pas faire au bac à sable pour les exécutions et les compilations, et ce que le cache a trouvé abîmé et refait
+help-common-lang = La langue des rapports, des messages et de l'aide [par défaut : GRADE_LANG, sinon la locale (LC_ALL, LC_MESSAGES, LANG : fr_* donne le français), sinon l'anglais]
+help-validate-about = Pour les enseignants : prouver que la référence a la note maximale, le squelette aucun point, et que chaque erreur connue perd des points et est reconnue. Sort avec 0 seulement si tout cela tient
+help-validate-exercise = Le dossier de l'exercice, avec la référence et les erreurs connues à côté
+help-validate-seed = Valider sur des scénarios tirés de N au lieu des graines livrées
+help-validate-seeds = Prouver aussi les vérifications sur de nombreuses graines : N donne les graines 1 à N, A..=B (ou A..B, sans B) un intervalle. La référence doit avoir la note maximale, et chaque erreur connue perdre les mêmes vérifications que sur les graines livrées et y être reconnue, sous chacune d'elles ; un tableau dit où ce n'est pas le cas (environ 3 s par graine sur 2 cœurs)
+help-bless-about = Pour les enseignants : écrire expected.json, les observations de la référence et des erreurs connues sur les graines livrées, pour qu'une copie de l'exercice sans solutions/ puisse noter
+help-bless-exercise = Le dossier de l'exercice, avec la référence et les erreurs connues à côté
+help-batch-about = Pour les enseignants : noter toutes les soumissions d'un dossier, plusieurs à la fois, dans grades.csv (une ligne chacune : note, points de chaque vérification, erreurs reconnues, une colonne d'erreur) et un rapport JSON chacune. Sort avec 0 quand chaque soumission a été notée (même en échec), 2 sinon
+help-batch-exercise = Le dossier de l'exercice, de confiance (qui contient exercise.toml)
+help-batch-submissions = Un dossier avec une entrée par soumission : un fichier .rs, ou un dossier organisé comme l'exercice (au nom de l'étudiant)
+help-batch-out = Où vont grades.csv et les rapports JSON [par défaut : `grades` à côté de SUBMISSIONS, c'est-à-dire SUBMISSIONS/../grades ; ./grades quand SUBMISSIONS n'a pas de parent]
+help-batch-jobs-per-submission = Compilations et exécutions de la sonde que chaque lot de soumissions lance à la fois (les compilations d'un lot forment un seul paquet) ; JOBS / ce nombre de lots sont notés à la fois. Un est en général le plus rapide
+help-batch-no-bundle = Compiler chaque soumission seule plutôt qu'en paquets : environ deux fois plus lent, mais aucun binaire de sonde ne contient le code compilé de plus d'une soumission
+help-cache-about = Où est le cache, ce qu'il contient de chaque sorte, et sa taille maximale. Au-delà, chaque notation supprime les compilations, observations et dossiers de travail les moins récemment utilisés (jamais ce qu'une notation en cours utilise) ; `grade cache clean` le vide
+help-cache-cache-dir = Le dossier du cache [par défaut : $XDG_CACHE_HOME/grade ou ~/.cache/grade]
+help-cache-cache-max = La taille maximale du cache, par exemple 500M ou 2G [par défaut : 1G]
+help-cache-clean-about = Supprime du cache tout ce qu'aucune notation en cours n'utilise (la prochaine notation recompile les dépendances)

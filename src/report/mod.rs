@@ -43,20 +43,19 @@ pub fn render(report: &Report, format: Format, color: bool, width: usize) -> Str
 /// the message.
 pub(crate) fn worst_in_words(worst: &crate::judge::Worst) -> String {
     use crate::judge::{index_text, number};
-    format!(
-        "`{}{}` in scenario {}: expected {}, got {}",
-        worst.key,
-        index_text(&worst.index),
-        worst.scenario,
-        number(worst.expected),
-        number(worst.got)
+    crate::tr!(
+        "report-worst-in-words",
+        element = format!("{}{}", worst.key, index_text(&worst.index)),
+        scenario = &worst.scenario,
+        expected = number(worst.expected),
+        got = number(worst.got)
     )
 }
 
 /// What a formatter that is not the terminal says about the seed: `--seed` is a secret in CI, so
 /// its value is never written into a report a student may read.
-pub(crate) fn seed_note(report: &Report) -> Option<&'static str> {
-    report.seed.map(|_| "scenarios derived from a hidden seed")
+pub(crate) fn seed_note(report: &Report) -> Option<String> {
+    report.seed.map(|_| crate::tr!("report-hidden-seed"))
 }
 
 #[cfg(test)]
