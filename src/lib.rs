@@ -10,6 +10,9 @@
 //! is where children are spawned, bounded and killed; [`app`] holds what each command of the
 //! binary does, with [`batch`] (a whole class at once) and [`watch`] (re-grade on save) beside it.
 //! Only what the binary and the tests use is public: the rest warns when it goes unused.
+//!
+//! Unix only (Linux, macOS): on Windows the crate is empty and the binary points at WSL.
+#![cfg(unix)]
 
 pub mod app;
 pub mod batch;

@@ -162,6 +162,12 @@ impl Compiler {
                 return Some(self.limit(compile, cpu, false))
             }
             Exit::Signal(libc::SIGXFSZ) => return Some(self.limit(compile, file_size, true)),
+            Exit::MemoryLimit => {
+                let memory = BuildLimit::Memory {
+                    mib: BUILD_MEMORY_MIB,
+                };
+                return Some(self.limit(compile, memory, true));
+            }
             _ => {}
         }
         // The linker, stopped by the file-size limit, leaves a file of that size.
@@ -212,7 +218,7 @@ impl Compiler {
                 },
                 true,
             ),
-            Exit::TimedOut => unreachable!("judged first"),
+            Exit::TimedOut | Exit::MemoryLimit => unreachable!("judged first"),
         }
     }
 
