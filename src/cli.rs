@@ -87,6 +87,17 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// What this machine allows grade: the Rust toolchain it compiles with, how probe runs and
+    /// compiles are isolated here and what that leaves out, and the cache. Exits 0 when grade can
+    /// grade here, 2 when something it needs is missing (and says what).
+    Doctor {
+        /// The cache folder [default: $XDG_CACHE_HOME/grade or ~/.cache/grade].
+        #[arg(long, value_name = "DIR", env = "GRADE_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
+        /// The cache's cap, e.g. 500M or 2G [default: 1G].
+        #[arg(long, value_name = "SIZE", env = "GRADE_CACHE_MAX", value_parser = parse_size)]
+        cache_max: Option<u64>,
+    },
     /// Where the cache is, how much it holds of each kind, and its cap. Above the cap, every grade
     /// prunes the least recently used builds, observations and working folders (never what a
     /// running grade uses); `grade cache clean` empties it.
@@ -169,10 +180,25 @@ struct CommonArgs {
     #[arg(long, short, value_name = "N")]
     jobs: Option<usize>,
 
-    /// Also say on stderr what this machine would not let the sandbox do to probe runs and
-    /// compiles, and what the cache found damaged and made again.
+    /// Also say on stderr how probe runs and compiles were isolated, what this machine would not
+    /// let the sandbox do, and what the cache found damaged and made again.
     #[arg(long, short)]
     verbose: bool,
+}
+
+/// The arguments; with `--version`, which also names the compiler builds are made with (asked of
+/// the toolchain only then: it takes tens of milliseconds).
+fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let asks_version = std::env::args()
+        .skip(1)
+        .any(|a| a == "--version" || a == "-V");
+    let mut command = Cli::command();
+    if asks_version {
+        command = command.version(grade::doctor::version());
+    }
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// `N` (seeds 1 to N), `A..=B` or `A..B`: a non-empty range of at most a million seeds.
@@ -216,7 +242,7 @@ impl From<CommonArgs> for Common {
 
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     let result = match cli.command {
         Some(Command::Validate {
             exercise,
@@ -225,6 +251,10 @@ pub fn main() -> ExitCode {
             common,
         }) => app::validate(&exercise, seed, seeds, common.into()),
         Some(Command::Bless { exercise, common }) => app::bless(&exercise, common.into()),
+        Some(Command::Doctor {
+            cache_dir,
+            cache_max,
+        }) => grade::doctor::run(cache_dir.as_deref(), cache_max),
         Some(Command::Cache {
             action,
             cache_dir,

@@ -109,7 +109,7 @@ impl Compiler {
         if let Some(damaged) = self.damaged_deps(messages) {
             return Some(damaged);
         }
-        let diagnostics = hints::explain(&messages.rendered(), &self.deps);
+        let diagnostics = hints::explain(messages, &self.deps);
         let rejection = if messages.out_of_memory() {
             Rejection::Limit {
                 limit: BuildLimit::Memory {
@@ -203,7 +203,7 @@ impl Compiler {
                     // What the code asks of the linker (a foreign function, a symbol) failed: its
                     // own.
                     rejection: Rejection::Errors {
-                        diagnostics: hints::explain(&compile.messages.rendered(), &self.deps),
+                        diagnostics: hints::explain(&compile.messages, &self.deps),
                     },
                     keep: false,
                     wipe: false,
@@ -228,7 +228,7 @@ impl Compiler {
         Ending::Rejected {
             rejection: Rejection::Limit {
                 limit,
-                diagnostics: hints::explain(&compile.messages.rendered(), &self.deps),
+                diagnostics: hints::explain(&compile.messages, &self.deps),
             },
             keep,
             wipe: true,

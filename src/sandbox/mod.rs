@@ -133,6 +133,29 @@ pub enum Guarantee {
     NothingOutlives,
 }
 
+impl Guarantee {
+    /// Every guarantee, in the order they are listed.
+    pub const ALL: [Guarantee; 5] = [
+        Guarantee::NoNetwork,
+        Guarantee::WritesOnlyScratch,
+        Guarantee::HiddenFolders,
+        Guarantee::CannotSignalGrade,
+        Guarantee::NothingOutlives,
+    ];
+}
+
+impl std::fmt::Display for Guarantee {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Guarantee::NoNetwork => "network cut off",
+            Guarantee::WritesOnlyScratch => "writes confined to its scratch folder",
+            Guarantee::HiddenFolders => "the cache, the exercise and the solutions hidden",
+            Guarantee::CannotSignalGrade => "grade out of its reach (it cannot signal it)",
+            Guarantee::NothingOutlives => "no process it starts outlives it",
+        })
+    }
+}
+
 /// How one kind of isolated child is shut in on this machine.
 #[derive(Debug, Clone)]
 pub struct Isolation {
