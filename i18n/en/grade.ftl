@@ -201,3 +201,4 @@ help-cache-about = Where the cache is, how much it holds of each kind, and its c
 help-cache-cache-dir = The cache folder [default: $XDG_CACHE_HOME/grade or ~/.cache/grade]
 help-cache-cache-max = The cache's cap, e.g. 500M or 2G [default: 1G]
 help-cache-clean-about = Removes everything in the cache that no running grade uses (the next grade builds the dependencies again)
+help-doctor-about = What this machine allows grade: the Rust toolchain it compiles with, how probe runs and compiles are isolated here and what that leaves out, and the cache. Exits 0 when grade can grade here, 2 when something it needs is missing (and says what)

@@ -203,3 +203,4 @@ help-cache-about = Où est le cache, ce qu'il contient de chaque sorte, et sa ta
 help-cache-cache-dir = Le dossier du cache [par défaut : $XDG_CACHE_HOME/grade ou ~/.cache/grade]
 help-cache-cache-max = La taille maximale du cache, par exemple 500M ou 2G [par défaut : 1G]
 help-cache-clean-about = Supprime du cache tout ce qu'aucune notation en cours n'utilise (la prochaine notation recompile les dépendances)
+help-doctor-about = Ce que cette machine permet à grade : la chaîne d'outils Rust avec laquelle il compile, comment les exécutions de la sonde et les compilations sont isolées ici et ce que cela laisse de côté, et le cache. Sort avec 0 quand grade peut noter ici, 2 quand il manque quelque chose (et dit quoi)
