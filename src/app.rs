@@ -94,9 +94,9 @@ pub fn validate(
     let (grader, announcer) = grader(exercise, seed, common)?;
     if sweep.is_some() && grader.spec.reference.is_none() {
         announcer.done();
-        return Err(Error::Usage(format!(
-            "{} has no reference solution beside it: --seeds needs solutions/",
-            exercise.display()
+        return Err(Error::Usage(crate::tr!(
+            "error-no-reference-seeds",
+            exercise = exercise.display().to_string()
         )));
     }
     let validation = validate::validate(&grader);
@@ -113,13 +113,15 @@ pub fn validate(
                 _ => {
                     let left =
                         started.elapsed().as_secs_f64() / done as f64 * (seeds.len() - done) as f64;
-                    format!(", about {left:.0} s left")
+                    crate::tr!("progress-sweep-left", seconds = format!("{left:.0}"))
                 }
             };
-            announcer.say(Progress::Begin(&format!(
-                "seed sweep: seed {seed} ({} of {}{eta})",
-                done + 1,
-                seeds.len()
+            announcer.say(Progress::Begin(&crate::tr!(
+                "progress-sweep",
+                seed = seed.to_string(),
+                n = done + 1,
+                total = seeds.len(),
+                eta = eta
             )));
         };
         let result = validate::sweep(&grader, &validation, &seeds, &say);
@@ -138,9 +140,9 @@ pub fn bless(exercise: &Path, common: Common) -> Result<u8> {
     let verbose = common.verbose;
     let (grader, announcer) = grader(exercise, None, common)?;
     if grader.spec.reference.is_none() {
-        return Err(Error::Usage(format!(
-            "{} has no reference solution beside it: bless needs solutions/",
-            exercise.display()
+        return Err(Error::Usage(crate::tr!(
+            "error-no-reference-bless",
+            exercise = exercise.display().to_string()
         )));
     }
     let known = grader.known(Origin::Sources);
@@ -149,12 +151,13 @@ pub fn bless(exercise: &Path, common: Common) -> Result<u8> {
     grader.prune_cache();
     say_notes(verbose, &grader);
     known::write_expected(&grader.spec.expected, &known)?;
-    print(&format!(
-        "wrote {}: the reference's and {} known mistakes' observations on {} scenarios\n",
-        grader.spec.expected.display(),
-        known.mistakes.len(),
-        known.reference.len()
-    ));
+    let wrote = crate::tr!(
+        "bless-wrote",
+        path = grader.spec.expected.display().to_string(),
+        mistakes = known.mistakes.len(),
+        scenarios = known.reference.len()
+    );
+    print(&format!("{wrote}\n"));
     Ok(EXIT_PASSED)
 }
 

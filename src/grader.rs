@@ -579,13 +579,11 @@ impl Grader {
         let mut sources = vec![reference];
         sources.extend(mistakes.iter().map(|m| &m.source));
         if mistakes.is_empty() {
-            (self.progress)(Progress::Begin(
-                "building the reference solution (once; cached)",
-            ));
+            (self.progress)(Progress::Begin(&crate::tr!("progress-reference")));
         } else {
-            (self.progress)(Progress::Begin(&format!(
-                "building the reference solution and {} known mistakes (once; cached)",
-                mistakes.len()
+            (self.progress)(Progress::Begin(&crate::tr!(
+                "progress-reference-and-mistakes",
+                count = mistakes.len()
             )));
         }
         let builds = self

@@ -202,3 +202,19 @@ help-cache-cache-dir = The cache folder [default: $XDG_CACHE_HOME/grade or ~/.ca
 help-cache-cache-max = The cache's cap, e.g. 500M or 2G [default: 1G]
 help-cache-clean-about = Removes everything in the cache that no running grade uses (the next grade builds the dependencies again)
 help-doctor-about = What this machine allows grade: the Rust toolchain it compiles with, how probe runs and compiles are isolated here and what that leaves out, and the cache. Exits 0 when grade can grade here, 2 when something it needs is missing (and says what)
+
+## Progress, watch mode and bless
+
+progress-reference = building the reference solution (once; cached)
+progress-reference-and-mistakes = building the reference solution and { $count } known mistakes (once; cached)
+progress-deps = compiling the exercise's dependencies ({ $names }) { $why }
+progress-deps-once = once for this toolchain; later grades reuse them
+progress-deps-library = again, for the changed library
+progress-deps-damaged = again: the cached ones are damaged or in use by another grade
+progress-deps-step = compiling the dependencies once: { $count } crates done, last { $last }
+progress-sweep = seed sweep: seed { $seed } ({ $n } of { $total }{ $eta })
+progress-sweep-left = , about { $seconds } s left
+watch-footer = watching { $files }: save to re-grade · Enter re-grades · q then Enter quits
+bless-wrote = wrote { $path }: the reference's and { $mistakes } known mistakes' observations on { $scenarios } scenarios
+error-no-reference-seeds = { $exercise } has no reference solution beside it: --seeds needs solutions/
+error-no-reference-bless = { $exercise } has no reference solution beside it: bless needs solutions/

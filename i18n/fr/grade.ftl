@@ -204,3 +204,20 @@ help-cache-cache-dir = Le dossier du cache [par défaut : $XDG_CACHE_HOME/grade
 help-cache-cache-max = La taille maximale du cache, par exemple 500M ou 2G [par défaut : 1G]
 help-cache-clean-about = Supprime du cache tout ce qu'aucune notation en cours n'utilise (la prochaine notation recompile les dépendances)
 help-doctor-about = Ce que cette machine permet à grade : la chaîne d'outils Rust avec laquelle il compile, comment les exécutions de la sonde et les compilations sont isolées ici et ce que cela laisse de côté, et le cache. Sort avec 0 quand grade peut noter ici, 2 quand il manque quelque chose (et dit quoi)
+
+## Progression, mode surveillance et bless
+
+progress-reference = compilation de la solution de référence (une fois ; en cache)
+progress-reference-and-mistakes = compilation de la solution de référence et de { $count } erreurs connues (une fois ; en cache)
+progress-deps = compilation des dépendances de l'exercice ({ $names }) { $why }
+progress-deps-once = une fois pour cette chaîne d'outils ; les notations suivantes les réutilisent
+progress-deps-library = de nouveau, pour la bibliothèque modifiée
+progress-deps-damaged = de nouveau : celles du cache sont abîmées ou utilisées par une autre notation
+progress-deps-step = compilation des dépendances, une seule fois : { $count } crates faites, dernière { $last }
+progress-sweep = balayage des graines : graine { $seed } ({ $n } sur { $total }{ $eta })
+progress-sweep-left = , environ { $seconds } s restantes
+watch-footer = surveillance de { $files } : enregistrez pour noter de nouveau · Entrée note de nouveau · q puis Entrée pour quitter
+bless-wrote = { $path } écrit : les observations de la référence et de { $mistakes } erreurs connues sur { $scenarios } scénarios
+error-no-reference-seeds = { $exercise } n'a pas de solution de référence à côté : --seeds a besoin de solutions/
+error-no-reference-bless = { $exercise } n'a pas de solution de référence à côté : bless a besoin de solutions/
+
