@@ -287,13 +287,13 @@ pub fn cache(cache_dir: Option<&Path>, cache_max: Option<u64>) -> Result<u8> {
     use crate::cache::{human, Kind};
     let cache = crate::cache::Cache::locate(cache_dir, cache_max)?;
     let size = cache.size();
-    let mut text = format!(
-        "cache: {}\nsize:  {} of a {} cap (--cache-max or GRADE_CACHE_MAX; past 90 % of it the \
-         least recently used is pruned)\n",
-        cache.root.display(),
-        human(size.total),
-        human(cache.max)
+    let mut text = crate::tr!(
+        "cache-summary",
+        path = cache.root.display().to_string(),
+        size = human(size.total),
+        max = human(cache.max)
     );
+    text.push('\n');
     for kind in Kind::ALL {
         let bytes = size.by_kind.get(&kind).copied().unwrap_or(0);
         if kind == Kind::Other && bytes == 0 {
@@ -302,7 +302,8 @@ pub fn cache(cache_dir: Option<&Path>, cache_max: Option<u64>) -> Result<u8> {
         text.push_str(&format!("  {:>10}  {}\n", human(bytes), kind.describe()));
     }
     if let Some(free) = cache.free_space() {
-        text.push_str(&format!("{} free on its disk\n", human(free)));
+        let free = crate::tr!("cache-free", free = human(free));
+        text.push_str(&format!("{free}\n"));
     }
     print(&text);
     Ok(EXIT_PASSED)
@@ -312,18 +313,20 @@ pub fn cache(cache_dir: Option<&Path>, cache_max: Option<u64>) -> Result<u8> {
 pub fn cache_clean(cache_dir: Option<&Path>) -> Result<u8> {
     let cache = crate::cache::Cache::locate(cache_dir, None)?;
     let cleaned = cache.clean();
-    let mut text = format!(
-        "removed {} entries ({}) from {}\n",
-        cleaned.removed,
-        crate::cache::human(cleaned.freed),
-        cache.root.display()
+    let mut text = crate::tr!(
+        "cache-removed",
+        count = cleaned.removed,
+        freed = crate::cache::human(cleaned.freed),
+        path = cache.root.display().to_string()
     );
+    text.push('\n');
     if cleaned.in_use > 0 {
-        text.push_str(&format!(
-            "left {} entries a running grade uses ({} in all now)\n",
-            cleaned.in_use,
-            crate::cache::human(cleaned.size)
-        ));
+        let left = crate::tr!(
+            "cache-left",
+            count = cleaned.in_use,
+            size = crate::cache::human(cleaned.size)
+        );
+        text.push_str(&format!("{left}\n"));
     }
     print(&text);
     Ok(EXIT_PASSED)

@@ -268,12 +268,9 @@ fn language() -> Result<Lang, String> {
 
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
-    match language() {
-        Ok(lang) => i18n::set(lang),
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(app::EXIT_ERROR);
-        }
+    if let Err(message) = language().map(i18n::set) {
+        eprintln!("{message}");
+        return ExitCode::from(app::EXIT_ERROR);
     }
     let cli = parse();
     if let Some(lang) = cli.lang {

@@ -201,7 +201,39 @@ pub fn localize_help(command: clap::Command) -> clap::Command {
     localize_command(command, "grade")
 }
 
+/// clap's own words in the help: the headings, and the `--help` and `--version` flags (made
+/// here, in place of clap's, to carry a help of ours).
+fn clap_words(mut command: clap::Command, top: bool) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let template = format!(
+        "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+        tr("help-usage-heading", &[])
+    );
+    command = command
+        .help_template(template)
+        .subcommand_help_heading(tr("help-commands-heading", &[]))
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help(tr("help-flag", &[])),
+        );
+    if top {
+        command = command.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(tr("help-version-flag", &[])),
+        );
+    }
+    command
+}
+
 fn localize_command(mut command: clap::Command, path: &str) -> clap::Command {
+    command = clap_words(command, path == "grade");
     let lookup = |key: String| {
         let text = tr(&key, &[]);
         (text != key).then(|| text.replace("\\n", "\n"))

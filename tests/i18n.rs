@@ -326,3 +326,36 @@ fn the_chart_fits_in_60_columns() {
         }
     }
 }
+
+#[test]
+fn help_is_in_the_language_asked_for() {
+    let help = |envs: &[(&str, &str)], args: &[&str]| {
+        let mut command = grade();
+        for (k, v) in envs {
+            command.env(k, v);
+        }
+        let output = command.args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let french = help(&[], &["--lang", "fr", "--help"]);
+    assert!(
+        french.contains("Note l'exercice de rétropropagation"),
+        "{french}"
+    );
+    assert!(french.contains("Utilisation\u{a0}: grade"), "{french}");
+    assert!(french.contains("Commandes:"), "{french}");
+    assert!(french.contains("La langue des rapports"), "{french}");
+    assert!(!french.contains("Print help"), "{french}");
+    let validate = help(&[("GRADE_LANG", "fr")], &["validate", "--help"]);
+    assert!(validate.contains("Pour les enseignants"), "{validate}");
+    assert!(validate.contains("Le dossier de l'exercice"), "{validate}");
+    let english = help(&[], &["--help"]);
+    assert!(
+        english.contains("Grades a student's backpropagation exercise"),
+        "{english}"
+    );
+    assert!(english.contains("Usage: grade"), "{english}");
+    let short = help(&[("LANG", "fr_FR.UTF-8"), ("GRADE_LANG", "")], &["-h"]);
+    assert!(short.contains("Utilisation"), "{short}");
+}

@@ -218,3 +218,40 @@ watch-footer = watching { $files }: save to re-grade · Enter re-grades · q the
 bless-wrote = wrote { $path }: the reference's and { $mistakes } known mistakes' observations on { $scenarios } scenarios
 error-no-reference-seeds = { $exercise } has no reference solution beside it: --seeds needs solutions/
 error-no-reference-bless = { $exercise } has no reference solution beside it: bless needs solutions/
+
+## grade validate --seeds
+
+sweep-name = seed sweep
+sweep-head = { $sweep }: the reference and { $mistakes } known mistakes under { $seeds }, against the shipped seeds
+sweep-legend = ✓ passes under every seed   ✗ loses the points under every seed   N: loses them under N of { $count } seeds, unlike on the shipped ones
+sweep-seed-problem = seed { $seed }: { $why }
+sweep-passed = every known mistake loses the same checks under all { $count } seeds
+sweep-failed = seed sweep failed: { $count } problem(s)
+sweep-seeds = seeds { $first } to { $last }
+sweep-seed = seed { $seed }
+sweep-no-seed = no seed
+sweep-caught-shipped = caught on the shipped seeds
+sweep-caught-fewest = caught at the fewest
+sweep-at-seed = {" "}(seed { $seed })
+sweep-caught = { $shipped } known mistakes caught on the shipped seeds, { $fewest } at the fewest{ $at }
+
+## grade cache
+
+cache-summary = cache: { $path }
+    size:  { $size } of a { $max } cap (--cache-max or GRADE_CACHE_MAX; past 90 % of it the least recently used is pruned)
+cache-free = { $free } free on its disk
+cache-removed = removed { $count } entries ({ $freed }) from { $path }
+cache-left = left { $count } entries a running grade uses ({ $size } in all now)
+cache-kind-deps = dependencies: the exercise's crates, built once per toolchain
+cache-kind-work = working folders: builds' sources and rustc's incremental state
+cache-kind-builds = builds: compiled probes and their records
+cache-kind-outcomes = observations of the reference and known mistakes
+cache-kind-tmp = temporary folders
+cache-kind-other = other files
+
+## clap's own words in --help
+
+help-usage-heading = Usage:
+help-commands-heading = Commands
+help-flag = Print help (-h: a summary; --help: everything)
+help-version-flag = Print the version, with the compiler's

@@ -221,3 +221,41 @@ bless-wrote = { $path } écrit : les observations de la référence et de { $mi
 error-no-reference-seeds = { $exercise } n'a pas de solution de référence à côté : --seeds a besoin de solutions/
 error-no-reference-bless = { $exercise } n'a pas de solution de référence à côté : bless a besoin de solutions/
 
+
+## grade validate --seeds
+
+sweep-name = balayage des graines
+sweep-head = { $sweep } : la référence et { $mistakes } erreurs connues sous { $seeds }, comparées aux graines livrées
+sweep-legend = ✓ réussit sous chaque graine   ✗ perd les points sous chaque graine   N : les perd sous N des { $count } graines, contrairement aux graines livrées
+sweep-seed-problem = graine { $seed } : { $why }
+sweep-passed = chaque erreur connue perd les mêmes vérifications sous les { $count } graines
+sweep-failed = échec du balayage des graines : { $count } problème(s)
+sweep-seeds = les graines { $first } à { $last }
+sweep-seed = la graine { $seed }
+sweep-no-seed = aucune graine
+sweep-caught-shipped = attrapées sur les graines livrées
+sweep-caught-fewest = attrapées au minimum
+sweep-at-seed = {" "}(graine { $seed })
+sweep-caught = { $shipped } erreurs connues attrapées sur les graines livrées, { $fewest } au minimum{ $at }
+
+## grade cache
+
+cache-summary = cache : { $path }
+    taille : { $size } sur un maximum de { $max } (--cache-max ou GRADE_CACHE_MAX ; au-delà de 90 %, le moins récemment utilisé est supprimé)
+cache-free = { $free } libres sur son disque
+cache-removed = { $count } entrées supprimées ({ $freed }) de { $path }
+cache-left = { $count } entrées laissées, utilisées par une notation en cours ({ $size } en tout maintenant)
+cache-kind-deps = dépendances : les crates de l'exercice, compilées une fois par chaîne d'outils
+cache-kind-work = dossiers de travail : sources des compilations et état incrémental de rustc
+cache-kind-builds = compilations : les sondes compilées et leurs enregistrements
+cache-kind-outcomes = observations de la référence et des erreurs connues
+cache-kind-tmp = dossiers temporaires
+cache-kind-other = autres fichiers
+
+
+## Les mots de clap dans --help
+
+help-usage-heading = Utilisation :
+help-commands-heading = Commandes
+help-flag = Afficher l'aide (-h : un résumé ; --help : tout)
+help-version-flag = Afficher la version, avec celle du compilateur

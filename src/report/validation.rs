@@ -161,49 +161,40 @@ pub fn render_sweep(sweep: &Sweep, color: bool) -> String {
     colored::control::set_override(color);
     let mut out = String::new();
     let n = sweep.seeds.len();
-    let _ = writeln!(
-        out,
-        "\n{}: the reference and {} known mistakes under {}, against the shipped seeds\n",
-        "seed sweep".bold(),
-        sweep
-            .rows
-            .iter()
-            .filter(|r| r.kind == RowKind::Mistake)
-            .count(),
-        seeds_in_words(&sweep.seeds)
+    let mistakes = sweep
+        .rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Mistake)
+        .count();
+    let head = tr!(
+        "sweep-head",
+        sweep = tr!("sweep-name").bold().to_string(),
+        mistakes = mistakes,
+        seeds = seeds_in_words(&sweep.seeds)
     );
+    let _ = writeln!(out, "\n{head}\n");
     sweep_table(&mut out, sweep);
     out.push('\n');
     for (i, (id, c)) in sweep.checks.iter().zip(&sweep.caught).enumerate() {
         let _ = writeln!(out, "  {:>2} {id}: {}", i + 1, caught_in_words(c));
     }
-    let _ = writeln!(
-        out,
-        "\n  ✓ passes under every seed   ✗ loses the points under every seed   N: loses them under \
-         N of {n} seeds, unlike on the shipped ones\n"
-    );
+    let _ = writeln!(out, "\n  {}\n", tr!("sweep-legend", count = n));
     let mut problems = 0;
     for (seed, why) in &sweep.failed_seeds {
         problems += 1;
-        let _ = writeln!(out, "  {} seed {seed}: {why}", "problem:".red().bold());
+        let what = tr!(
+            "sweep-seed-problem",
+            seed = seed.to_string(),
+            why = why.to_string()
+        );
+        let _ = writeln!(out, "  {} {what}", tr!("validate-problem").red().bold());
     }
     problems += named_problems(&mut out, sweep.rows.iter().map(|r| (&r.name, &r.problems)));
     if problems == 0 {
-        let _ = writeln!(
-            out,
-            "  {}",
-            format!("every known mistake loses the same checks under all {n} seeds")
-                .green()
-                .bold()
-        );
+        let _ = writeln!(out, "  {}", tr!("sweep-passed", count = n).green().bold());
     } else {
-        let _ = writeln!(
-            out,
-            "  {}",
-            format!("seed sweep failed: {problems} problem(s)")
-                .red()
-                .bold()
-        );
+        let failed = tr!("sweep-failed", count = problems);
+        let _ = writeln!(out, "  {}", failed.red().bold());
     }
     out
 }
@@ -211,16 +202,20 @@ pub fn render_sweep(sweep: &Sweep, color: bool) -> String {
 /// "seeds 1 to 200", "seed 7".
 fn seeds_in_words(seeds: &[u64]) -> String {
     match (seeds.first(), seeds.last()) {
-        (Some(first), Some(last)) if seeds.len() > 1 => format!("seeds {first} to {last}"),
-        (Some(first), _) => format!("seed {first}"),
-        _ => "no seed".to_string(),
+        (Some(first), Some(last)) if seeds.len() > 1 => tr!(
+            "sweep-seeds",
+            first = first.to_string(),
+            last = last.to_string()
+        ),
+        (Some(first), _) => tr!("sweep-seed", seed = first.to_string()),
+        _ => tr!("sweep-no-seed"),
     }
 }
 
 /// The header of check numbers, a row per source, then how many known mistakes each check
 /// caught on the shipped seeds and at the fewest.
 fn sweep_table(out: &mut String, sweep: &Sweep) {
-    let labels = ["caught on the shipped seeds", "caught at the fewest"];
+    let labels = [tr!("sweep-caught-shipped"), tr!("sweep-caught-fewest")];
     let name_width = sweep
         .rows
         .iter()
@@ -269,10 +264,12 @@ fn sweep_cells(row: &SweepRow, swept: usize) -> String {
 fn caught_in_words(c: &Caught) -> String {
     let at = c
         .fewest_seed
-        .map(|s| format!(" (seed {s})"))
+        .map(|s| tr!("sweep-at-seed", seed = s.to_string()))
         .unwrap_or_default();
-    format!(
-        "{} known mistakes caught on the shipped seeds, {} at the fewest{at}",
-        c.shipped, c.fewest
+    tr!(
+        "sweep-caught",
+        shipped = c.shipped,
+        fewest = c.fewest,
+        at = at
     )
 }

@@ -127,10 +127,26 @@ pub(super) fn compare(c: &Comparison) -> Result<(), Verdict> {
     let Some((i, _)) = worst else { return Ok(()) };
     let index = unravel(i, got.shape());
     let (a, b) = (got.numbers()[i], want.numbers()[i]);
-    let count = got.numbers().len();
+    let message = difference(c, &index, (a, b), failures);
+    Err(fail(
+        message,
+        Some(Worst {
+            scenario: c.scenario.to_string(),
+            key: c.name.to_string(),
+            index,
+            expected: b,
+            got: a,
+        }),
+    ))
+}
+
+/// "3 of 12 elements differ; worst `d_weights[1, 2]`: expected …, got …", after the meaning when
+/// the rule gives one; `(a, b)` is the worst element got and expected.
+fn difference(c: &Comparison, index: &[usize], (a, b): (f64, f64), failures: usize) -> String {
+    let count = c.got.numbers().len();
     let worst = crate::tr!(
         "judge-worst",
-        element = format!("{}{}", c.name, index_text(&index)),
+        element = format!("{}{}", c.name, index_text(index)),
         expected = number(b),
         got = number(a),
         tolerance = c.tolerance.describe(),
@@ -146,24 +162,14 @@ pub(super) fn compare(c: &Comparison) -> Result<(), Verdict> {
     } else {
         worst
     };
-    let message = match c.meaning {
+    match c.meaning {
         Some(meaning) => crate::tr!(
             "judge-with-meaning",
             meaning = meaning.get(),
             detail = detail
         ),
         None => detail,
-    };
-    Err(fail(
-        message,
-        Some(Worst {
-            scenario: c.scenario.to_string(),
-            key: c.name.to_string(),
-            index,
-            expected: b,
-            got: a,
-        }),
-    ))
+    }
 }
 
 pub(super) fn unravel(mut i: usize, shape: &[usize]) -> Vec<usize> {

@@ -68,27 +68,7 @@ impl Rule for StdoutRule {
             ));
         }
         if got.len() != wanted {
-            let first_extra = got
-                .get(wanted)
-                .map(|line| crate::tr!("judge-first-extra", line = quoted(line)))
-                .unwrap_or_default();
-            let per = self
-                .count
-                .as_ref()
-                .map(|c| crate::tr!("judge-one-per", count = c.to_string()))
-                .unwrap_or_default();
-            return Err(fail(
-                crate::tr!(
-                    "judge-wrong-line-count",
-                    count = got.len(),
-                    prefix = prefix,
-                    wanted = wanted,
-                    per = per,
-                    extra = first_extra,
-                    scenario = seen.id()
-                ),
-                None,
-            ));
+            return Err(self.wrong_count(&got, wanted, prefix, seen.id()));
         }
         for (i, line) in got.iter().enumerate() {
             let Some(&value) = values.get(i) else {
@@ -119,6 +99,33 @@ impl Rule for StdoutRule {
             }
         }
         Ok(())
+    }
+}
+
+impl StdoutRule {
+    /// `got` has not the `wanted` lines starting with `prefix`.
+    fn wrong_count(&self, got: &[&str], wanted: usize, prefix: &str, scenario: &str) -> Verdict {
+        let first_extra = got
+            .get(wanted)
+            .map(|line| crate::tr!("judge-first-extra", line = quoted(line)))
+            .unwrap_or_default();
+        let per = self
+            .count
+            .as_ref()
+            .map(|c| crate::tr!("judge-one-per", count = c.to_string()))
+            .unwrap_or_default();
+        fail(
+            crate::tr!(
+                "judge-wrong-line-count",
+                count = got.len(),
+                prefix = prefix,
+                wanted = wanted,
+                per = per,
+                extra = first_extra,
+                scenario = scenario
+            ),
+            None,
+        )
     }
 }
 
