@@ -216,3 +216,79 @@ impl Report {
         self.checks.iter().all(|c| c.status == Status::Pass)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(id: &str, status: Status, diagnosis: Option<&str>, unwritten: bool) -> CheckResult {
+        CheckResult {
+            id: id.into(),
+            title: String::new(),
+            status,
+            score: 0,
+            max_score: 10,
+            message: String::new(),
+            worst: None,
+            diagnosis: diagnosis.map(Into::into),
+            hint: diagnosis.map(|d| format!("hint of {d}")),
+            unwritten,
+        }
+    }
+
+    fn compiled(ok: bool) -> BuildSummary {
+        BuildSummary {
+            ok,
+            diagnostics: String::new(),
+        }
+    }
+
+    #[test]
+    fn start_at_a_compile_error_then_todo_then_the_first_failing_check() {
+        let checks = vec![
+            check("backward.a", Status::Pass, None, false),
+            check("backward.b", Status::Fail, Some("m"), false),
+            check("fit.c", Status::Error, None, true),
+        ];
+        let at = |build: bool, checks: &[CheckResult]| start(&compiled(build), checks);
+        assert_eq!(at(false, &checks).unwrap().reason, StartReason::Compile);
+        assert_eq!(at(false, &checks).unwrap().check, None);
+        let todo = at(true, &checks).unwrap();
+        assert_eq!(
+            (todo.check.as_deref(), todo.reason),
+            (Some("fit.c"), StartReason::Unwritten)
+        );
+        let first = at(true, &checks[..2]).unwrap();
+        assert_eq!(
+            (first.check.as_deref(), first.reason),
+            (Some("backward.b"), StartReason::Mistake)
+        );
+        let plain = vec![
+            check("a", Status::Fail, None, false),
+            check("b", Status::Fail, Some("m"), false),
+        ];
+        assert_eq!(at(true, &plain).unwrap().reason, StartReason::FirstFailing);
+        assert_eq!(at(true, &checks[..1]), None, "nothing to fix");
+        assert_eq!(at(true, &[]), None, "no check, nothing to start at");
+    }
+
+    #[test]
+    fn each_mistake_is_noted_once_with_every_check_it_explains() {
+        let checks = vec![
+            check("a", Status::Fail, Some("m1"), false),
+            check("b", Status::Pass, None, false),
+            check("c", Status::Fail, Some("m2"), false),
+            check("d", Status::Fail, Some("m1"), false),
+            check("e", Status::Fail, None, false),
+        ];
+        let titles = vec![("m1".to_string(), "title one".to_string())];
+        let notes = mistake_notes(&checks, &titles);
+        assert_eq!(notes.len(), 2);
+        assert_eq!(notes[0].id, "m1");
+        assert_eq!(notes[0].checks, vec!["a", "d"]);
+        assert_eq!(notes[0].title, "title one");
+        assert_eq!(notes[0].hint, "hint of m1");
+        assert_eq!(notes[1].checks, vec!["c"]);
+        assert!(mistake_notes(&[], &titles).is_empty());
+    }
+}

@@ -155,8 +155,12 @@ impl Kit {
 pub enum Unstageable {
     /// A submitted file would read files of the machine that compiles it (see `screen`).
     #[error(
-        "error: `{what}` reads files of the grading machine; a submission may not use it\n \
-         --> {file}:{line}:{column}"
+        "{}",
+        crate::tr!(
+            "stage-reads-files",
+            what = what,
+            place = format!("{file}:{line}:{column}")
+        )
     )]
     ReadsFiles {
         what: String,
@@ -165,7 +169,7 @@ pub enum Unstageable {
         column: usize,
     },
     /// A variant's methods could not be spliced into the submission.
-    #[error("could not prepare {title}: {why}")]
+    #[error("{}", crate::tr!("stage-variant", title = title, why = why.to_string()))]
     Variant {
         /// The variant's title.
         title: String,
@@ -178,13 +182,16 @@ pub enum Unstageable {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SpliceError {
     /// The trusted file the methods come from does not parse (syn's message).
-    #[error("the replacement file does not parse: {0}")]
+    #[error("{}", crate::tr!("splice-replacements", message = .0))]
     Replacements(String),
     /// The trusted file lacks a method to put in.
-    #[error("the replacement file has no `{0}`")]
+    #[error("{}", crate::tr!("splice-missing", item = .0))]
     Missing(String),
     /// The submission does not parse, at a 1-based line and column (syn's message).
-    #[error("the submission does not parse (line {line}, column {column}): {message}")]
+    #[error(
+        "{}",
+        crate::tr!("splice-submission", line = *line, column = *column, message = message)
+    )]
     Submission {
         line: usize,
         column: usize,

@@ -255,3 +255,17 @@ help-usage-heading = Usage:
 help-commands-heading = Commands
 help-flag = Print help (-h: a summary; --help: everything)
 help-version-flag = Print the version, with the compiler's
+
+## A submission that cannot be compiled as it is
+
+limit-memory = compiling your code needed more than { $size } of memory (grade's limit on a compile)
+limit-cpu = compiling your code needed more than { $seconds } s of CPU time (grade's limit on a compile)
+limit-file-size = compiling your code wrote a file larger than { $size } (grade's limit on a compile): a constant or static that large cannot be graded
+limit-wall = the compiler did not finish within { $seconds } s
+limit-error = error: { $limit }
+stage-reads-files = error: `{ $what }` reads files of the grading machine; a submission may not use it
+    {" "}--> { $place }
+stage-variant = could not prepare { $title }: { $why }
+splice-replacements = the replacement file does not parse: { $message }
+splice-missing = the replacement file has no `{ $item }`
+splice-submission = the submission does not parse (line { $line }, column { $column }): { $message }

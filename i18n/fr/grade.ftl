@@ -259,3 +259,18 @@ help-usage-heading = Utilisation :
 help-commands-heading = Commandes
 help-flag = Afficher l'aide (-h : un résumé ; --help : tout)
 help-version-flag = Afficher la version, avec celle du compilateur
+
+## Une soumission qui ne peut pas être compilée telle quelle
+
+limit-memory = compiler votre code a demandé plus de { $size } de mémoire (la limite de grade pour une compilation)
+limit-cpu = compiler votre code a demandé plus de { $seconds } s de temps CPU (la limite de grade pour une compilation)
+limit-file-size = compiler votre code a écrit un fichier plus grand que { $size } (la limite de grade pour une compilation) : une constante ou une statique aussi grande ne peut pas être notée
+limit-wall = le compilateur n'a pas fini en { $seconds } s
+limit-error = erreur : { $limit }
+stage-reads-files = erreur : `{ $what }` lit des fichiers de la machine de notation ; une soumission ne peut pas l'utiliser
+    {" "}--> { $place }
+stage-variant = impossible de préparer { $title } : { $why }
+splice-replacements = le fichier de remplacement ne s'analyse pas : { $message }
+splice-missing = le fichier de remplacement n'a pas de `{ $item }`
+splice-submission = la soumission ne s'analyse pas (ligne { $line }, colonne { $column }) : { $message }
+

@@ -327,4 +327,72 @@ mod tests {
         assert!(text.contains('●'));
         assert!(text.contains('○'));
     }
+
+    fn chart_lines(series: Vec<f64>, width: usize) -> Vec<String> {
+        let chart = Chart {
+            check: "train.loss_decreases".into(),
+            title: "loss of the model, before training and after each epoch".into(),
+            key: "losses".into(),
+            reference: Some(series.iter().map(|v| v * 0.9).collect()),
+            submission: Some(series),
+        };
+        let mut out = String::new();
+        draw(&mut out, &chart, width);
+        out.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_long_series_is_sampled_into_60_columns() {
+        let series: Vec<f64> = (0..200).map(|i| 1.0 / f64::from(i + 1)).collect();
+        let lines = chart_lines(series, CHART_WIDTH);
+        assert!(lines.len() >= 10, "{lines:#?}");
+        for line in &lines {
+            assert!(line.chars().count() <= CHART_WIDTH, "{line:?}");
+        }
+        let axis = lines.last().unwrap();
+        assert!(
+            axis.trim_start().starts_with('1') && axis.ends_with("200"),
+            "{axis:?}"
+        );
+    }
+
+    #[test]
+    fn a_single_value_or_only_nan_still_draws_or_says_nothing() {
+        let one = chart_lines(vec![0.5], CHART_WIDTH);
+        assert!(
+            one.iter().any(|l| l.contains('◉') || l.contains('●')),
+            "{one:#?}"
+        );
+        assert!(chart_lines(vec![f64::NAN, f64::NAN], CHART_WIDTH).is_empty());
+        assert!(chart_lines(Vec::new(), CHART_WIDTH).is_empty());
+    }
+
+    #[test]
+    fn wrapping_never_cuts_a_word_and_indents_under_the_check() {
+        let mut long = report();
+        long.checks[1].message = format!(
+            "{} `y0.layer1.biases[2, 0]`: scenario gradcheck-2-6-6-1 {}",
+            "word ".repeat(30),
+            "x".repeat(70)
+        );
+        let text = render(&long, false, 50);
+        let message: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.contains("b.two"))
+            .skip(1)
+            .take_while(|l| l.starts_with(MESSAGE_INDENT))
+            .collect();
+        assert!(message.len() > 3, "{text}");
+        assert!(
+            text.contains("gradcheck-2-6-6-1"),
+            "hyphenated ids stay whole: {text}"
+        );
+        assert!(
+            text.contains(&"x".repeat(70)),
+            "a word longer than the line stays whole"
+        );
+        for line in message.iter().filter(|l| !l.contains("xxxx")) {
+            assert!(line.chars().count() <= 50, "{line:?}");
+        }
+    }
 }
