@@ -112,13 +112,20 @@ fn parse_catalog(spec: &Spec) -> Result<(Vec<Mistake>, Vec<Untranslated>)> {
         survey.note(start, || format!("mistake `{id}`: title"), &entry.title);
         survey.note(start, || format!("mistake `{id}`: hint"), &entry.hint);
         if mistakes.iter().any(|m| m.id == entry.id) {
-            return Err(at(start, format!("duplicate mistake id `{}`", entry.id)));
+            return Err(at(
+                start,
+                crate::tr!("spec-duplicate-mistake", id = &entry.id),
+            ));
         }
         let file = dir.join(&entry.file);
         if !file.is_file() {
             return Err(at(
                 start,
-                format!("mistake `{}`: no file {}", entry.id, file.display()),
+                crate::tr!(
+                    "spec-mistake-no-file",
+                    id = &entry.id,
+                    file = file.display().to_string()
+                ),
             ));
         }
         let mut source = Source::read(spec, &file)?;
@@ -201,7 +208,7 @@ pub fn read_expected(path: &Path) -> Result<Option<Known>> {
         .map(Some)
         .map_err(|e| Error::SpecFile {
             path: path.to_path_buf(),
-            message: format!("not a file `grade bless` wrote ({e}); run `grade bless` again"),
+            message: crate::tr!("spec-expected-unreadable", error = e.to_string()),
         })
 }
 

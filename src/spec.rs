@@ -277,11 +277,12 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
     let reader = Reader { dir, path, text };
     let raw: RawSpec = toml::from_str(text).map_err(|e| {
         // Serde names Rust types; an instructor reads numbers.
+        let whole = crate::tr!("spec-expected-whole");
         let message = e
             .message()
             .trim()
-            .replace("expected u32", "expected a whole number, 0 or more")
-            .replace("expected u64", "expected a whole number, 0 or more");
+            .replace("expected u32", &whole)
+            .replace("expected u64", &whole);
         reader.at(e.span().unwrap_or(0..0), message)
     })?;
     let untranslated = untranslated(path, text, &raw);
@@ -385,14 +386,15 @@ impl Reader<'_> {
         let named = exercise.given.iter().chain([&exercise.probe]);
         for file in named.chain(build.library.iter()) {
             if !self.dir.join(file).is_file() {
-                return Err(self.whole(format!(
-                    "the exercise file `{file}` does not exist in {}",
-                    self.dir.display()
+                return Err(self.whole(crate::tr!(
+                    "spec-no-file",
+                    file = file,
+                    dir = self.dir.display().to_string()
                 )));
             }
         }
         if exercise.submission.is_empty() {
-            return Err(self.whole("`submission` lists no file".to_string()));
+            return Err(self.whole(crate::tr!("spec-no-submission")));
         }
         Ok(())
     }
@@ -401,8 +403,10 @@ impl Reader<'_> {
     fn limits(&self, limits: &Limits) -> Result<Duration> {
         let seconds = |name: &str, value: f64| {
             positive_seconds(value).ok_or_else(|| {
-                self.whole(format!(
-                    "`limits.{name}` must be a positive number of seconds, at most {MAX_SECONDS}"
+                self.whole(crate::tr!(
+                    "spec-limit-seconds",
+                    name = name,
+                    max = MAX_SECONDS.to_string()
                 ))
             })
         };
@@ -415,9 +419,7 @@ impl Reader<'_> {
         ];
         for (name, value, max) in bounds {
             if !(1..=max).contains(&value) {
-                return Err(self.whole(format!(
-                    "`limits.{name}` must be a whole number from 1 to {max}"
-                )));
+                return Err(self.whole(crate::tr!("spec-limit-range", name = name, max = max)));
             }
         }
         Ok(default_timeout)
@@ -431,27 +433,16 @@ impl Reader<'_> {
             let span = spanned.span();
             let v = spanned.into_inner();
             let problem = if v.id == MAIN_BUILD || variants.iter().any(|o| o.id == v.id) {
-                Some(format!("duplicate build id `{}`", v.id))
+                Some(crate::tr!("spec-duplicate-build", id = &v.id))
             } else if !submission.contains(&v.file) {
-                Some(format!(
-                    "variant `{}` replaces items of `{}`, which is not a submission file",
-                    v.id, v.file
-                ))
+                Some(crate::tr!("spec-variant-file", id = &v.id, file = &v.file))
             } else if !self.dir.join(&v.from).is_file() {
-                Some(format!(
-                    "variant `{}`: the file `{}` does not exist",
-                    v.id, v.from
-                ))
+                Some(crate::tr!("spec-variant-from", id = &v.id, file = &v.from))
             } else {
                 v.replace
                     .iter()
                     .find(|item| item.split_once("::").is_none())
-                    .map(|bad| {
-                        format!(
-                            "variant `{}`: `{bad}` is not of the form Type::method",
-                            v.id
-                        )
-                    })
+                    .map(|bad| crate::tr!("spec-variant-item", id = &v.id, item = bad))
             };
             if let Some(problem) = problem {
                 return Err(self.at(span, problem));
@@ -472,17 +463,15 @@ impl Reader<'_> {
             let span = spanned.span();
             let s = spanned.into_inner();
             let problem = if scenarios.iter().any(|o| o.id == s.id) {
-                Some(format!("duplicate scenario id `{}`", s.id))
+                Some(crate::tr!("spec-duplicate-scenario", id = &s.id))
             } else if !build_ids.contains(&s.build) {
-                Some(format!(
-                    "scenario `{}` runs on build `{}`, which is neither `main` nor a variant",
-                    s.id, s.build
+                Some(crate::tr!(
+                    "spec-scenario-build",
+                    id = &s.id,
+                    build = &s.build
                 ))
             } else if s.args.contains_key("seed") {
-                Some(format!(
-                    "scenario `{}`: give the seed as `seed`, not inside `args`",
-                    s.id
-                ))
+                Some(crate::tr!("spec-scenario-seed", id = &s.id))
             } else {
                 None
             };
@@ -516,7 +505,7 @@ impl Reader<'_> {
             let span = spanned.span();
             let raw = spanned.into_inner();
             if checks.iter().any(|c| c.id == raw.id) {
-                return Err(self.at(span, format!("duplicate check id `{}`", raw.id)));
+                return Err(self.at(span, crate::tr!("spec-duplicate-check", id = &raw.id)));
             }
             let check = self.check(raw, span.clone(), scenarios, default_timeout)?;
             total_points = total_points.checked_add(check.points).ok_or_else(|| {
@@ -524,13 +513,13 @@ impl Reader<'_> {
                 let id = &check.id;
                 self.at(
                     span,
-                    format!("check `{id}`: the points of all checks add up to more than {most}"),
+                    crate::tr!("spec-points-overflow", id = id, most = most),
                 )
             })?;
             checks.push(check);
         }
         if checks.is_empty() {
-            return Err(self.whole("the exercise declares no `[[check]]`".to_string()));
+            return Err(self.whole(crate::tr!("spec-no-check")));
         }
         Ok(checks)
     }
@@ -543,21 +532,21 @@ impl Reader<'_> {
         scenarios: &mut [Scenario],
         default_timeout: Duration,
     ) -> Result<Check> {
-        let at = |message: String| self.at(span.clone(), format!("check `{}`{message}", c.id));
+        let at = |message: String| {
+            let message = crate::tr!("spec-check", id = &c.id, message = message);
+            self.at(span.clone(), message)
+        };
         if c.scenarios.is_empty() {
-            return Err(at(
-                " selects no scenario: list at least one in `scenarios`".into()
-            ));
+            return Err(at(crate::tr!("spec-check-no-scenario")));
         }
         if c.expect.is_empty() {
-            return Err(at(
-                " expects nothing: give at least one `expect` rule".into()
-            ));
+            return Err(at(crate::tr!("spec-check-no-rule")));
         }
         let timeout = match c.timeout {
             Some(t) => positive_seconds(t).ok_or_else(|| {
-                at(format!(
-                    ": timeout must be a positive number of seconds, at most {MAX_SECONDS}"
+                at(crate::tr!(
+                    "spec-check-timeout",
+                    max = MAX_SECONDS.to_string()
                 ))
             })?,
             None => default_timeout,
@@ -575,12 +564,12 @@ impl Reader<'_> {
                 }
             }
             if selected.len() == before {
-                return Err(at(format!(": no scenario matches `{pattern}`")));
+                return Err(at(crate::tr!("spec-check-no-match", pattern = pattern)));
             }
         }
         for rule in &c.expect {
             if let Some(problem) = crate::judge::rules::problem(rule, &selected, scenarios) {
-                return Err(at(format!(": {problem}")));
+                return Err(at(crate::tr!("spec-check-problem", problem = problem)));
             }
         }
         Ok(Check {

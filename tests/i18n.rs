@@ -359,3 +359,26 @@ fn help_is_in_the_language_asked_for() {
     let short = help(&[("LANG", "fr_FR.UTF-8"), ("GRADE_LANG", "")], &["-h"]);
     assert!(short.contains("Utilisation"), "{short}");
 }
+
+#[test]
+fn an_instructor_error_is_in_french_with_its_place() {
+    let copy = copy_exercise();
+    let spec = copy.path().join("backprop/exercise.toml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let broken = text.replacen(r#"id = "fit.weights""#, r#"id = "fit.loss_values""#, 1);
+    assert_ne!(text, broken);
+    std::fs::write(&spec, broken).unwrap();
+    let output = grade()
+        .args(["--lang", "fr"])
+        .arg(copy.path().join("backprop"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("erreur\u{a0}: "), "{stderr}");
+    assert!(stderr.contains("exercise.toml:"), "{stderr}");
+    assert!(
+        stderr.contains("identifiant de vérification `fit.loss_values` en double"),
+        "{stderr}"
+    );
+}

@@ -269,3 +269,35 @@ stage-variant = could not prepare { $title }: { $why }
 splice-replacements = the replacement file does not parse: { $message }
 splice-missing = the replacement file has no `{ $item }`
 splice-submission = the submission does not parse (line { $line }, column { $column }): { $message }
+
+## Errors in exercise.toml and mistakes.toml (said with the file, line and column)
+
+spec-expected-whole = expected a whole number, 0 or more
+spec-no-file = the exercise file `{ $file }` does not exist in { $dir }
+spec-no-submission = `submission` lists no file
+spec-limit-seconds = `limits.{ $name }` must be a positive number of seconds, at most { $max }
+spec-limit-range = `limits.{ $name }` must be a whole number from 1 to { $max }
+spec-duplicate-build = duplicate build id `{ $id }`
+spec-variant-file = variant `{ $id }` replaces items of `{ $file }`, which is not a submission file
+spec-variant-from = variant `{ $id }`: the file `{ $file }` does not exist
+spec-variant-item = variant `{ $id }`: `{ $item }` is not of the form Type::method
+spec-duplicate-scenario = duplicate scenario id `{ $id }`
+spec-scenario-build = scenario `{ $id }` runs on build `{ $build }`, which is neither `main` nor a variant
+spec-scenario-seed = scenario `{ $id }`: give the seed as `seed`, not inside `args`
+spec-duplicate-check = duplicate check id `{ $id }`
+spec-points-overflow = check `{ $id }`: the points of all checks add up to more than { $most }
+spec-no-check = the exercise declares no `[[check]]`
+spec-check = check `{ $id }`{ $message }
+spec-check-no-scenario = {" "}selects no scenario: list at least one in `scenarios`
+spec-check-no-rule = {" "}expects nothing: give at least one `expect` rule
+spec-check-timeout = : timeout must be a positive number of seconds, at most { $max }
+spec-check-no-match = : no scenario matches `{ $pattern }`
+spec-check-problem = : { $problem }
+spec-count-not-whole = `count = "{ $count }"` names `{ $arg }`, which scenario `{ $scenario }` does not give as a whole number
+spec-count-negative = `count = "{ $count }"` is negative for scenario `{ $scenario }`
+spec-starred = `{ $a }` and `{ $b }` must both end in `*` or neither
+spec-not-a-count = `{ $text }` is not a count: give a whole number, or a scenario argument's name optionally followed by `+ N` or `- N` (e.g. "epochs + 1")
+spec-stdout-template = a stdout template must start with literal text
+spec-duplicate-mistake = duplicate mistake id `{ $id }`
+spec-mistake-no-file = mistake `{ $id }`: no file { $file }
+spec-expected-unreadable = not a file `grade bless` wrote ({ $error }); run `grade bless` again

@@ -274,3 +274,36 @@ splice-replacements = le fichier de remplacement ne s'analyse pas : { $message 
 splice-missing = le fichier de remplacement n'a pas de `{ $item }`
 splice-submission = la soumission ne s'analyse pas (ligne { $line }, colonne { $column }) : { $message }
 
+
+## Erreurs dans exercise.toml et mistakes.toml (dites avec le fichier, la ligne et la colonne)
+
+spec-expected-whole = attendu : un nombre entier, 0 ou plus
+spec-no-file = le fichier d'exercice `{ $file }` n'existe pas dans { $dir }
+spec-no-submission = `submission` ne liste aucun fichier
+spec-limit-seconds = `limits.{ $name }` doit être un nombre positif de secondes, au plus { $max }
+spec-limit-range = `limits.{ $name }` doit être un nombre entier de 1 à { $max }
+spec-duplicate-build = identifiant de compilation `{ $id }` en double
+spec-variant-file = la variante `{ $id }` remplace des éléments de `{ $file }`, qui n'est pas un fichier de la soumission
+spec-variant-from = variante `{ $id }` : le fichier `{ $file }` n'existe pas
+spec-variant-item = variante `{ $id }` : `{ $item }` n'est pas de la forme Type::méthode
+spec-duplicate-scenario = identifiant de scénario `{ $id }` en double
+spec-scenario-build = le scénario `{ $id }` tourne sur la compilation `{ $build }`, qui n'est ni `main` ni une variante
+spec-scenario-seed = scénario `{ $id }` : donnez la graine dans `seed`, pas dans `args`
+spec-duplicate-check = identifiant de vérification `{ $id }` en double
+spec-points-overflow = vérification `{ $id }` : les points de toutes les vérifications dépassent { $most }
+spec-no-check = l'exercice ne déclare aucun `[[check]]`
+spec-check = vérification `{ $id }`{ $message }
+spec-check-no-scenario = {" "}ne sélectionne aucun scénario : indiquez-en au moins un dans `scenarios`
+spec-check-no-rule = {" "}n'attend rien : donnez au moins une règle `expect`
+spec-check-timeout = {"\u00A0"}: timeout doit être un nombre positif de secondes, au plus { $max }
+spec-check-no-match = {"\u00A0"}: aucun scénario ne correspond à `{ $pattern }`
+spec-check-problem = {"\u00A0"}: { $problem }
+spec-count-not-whole = `count = "{ $count }"` nomme `{ $arg }`, que le scénario `{ $scenario }` ne donne pas comme nombre entier
+spec-count-negative = `count = "{ $count }"` est négatif pour le scénario `{ $scenario }`
+spec-starred = `{ $a }` et `{ $b }` doivent tous deux finir par `*`, ou aucun des deux
+spec-not-a-count = `{ $text }` n'est pas un compte : donnez un nombre entier, ou le nom d'un argument du scénario suivi éventuellement de `+ N` ou `- N` (par exemple "epochs + 1")
+spec-stdout-template = un modèle stdout doit commencer par du texte littéral
+spec-duplicate-mistake = identifiant d'erreur `{ $id }` en double
+spec-mistake-no-file = erreur `{ $id }` : pas de fichier { $file }
+spec-expected-unreadable = pas un fichier écrit par `grade bless` ({ $error }) ; relancez `grade bless`
+

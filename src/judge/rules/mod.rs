@@ -121,19 +121,23 @@ pub(crate) fn problem(
         .filter(|s| selected.contains(&s.id))
         .find(|s| count.resolve(&s.args).is_none())
         .map(|s| match &count.arg {
-            Some(arg) if !matches!(s.args.get(arg), Some(Arg::Int(_))) => format!(
-                "`count = \"{count}\"` names `{arg}`, which scenario `{}` does not give as a \
-                    whole number",
-                s.id
+            Some(arg) if !matches!(s.args.get(arg), Some(Arg::Int(_))) => crate::tr!(
+                "spec-count-not-whole",
+                count = count.to_string(),
+                arg = arg,
+                scenario = &s.id
             ),
-            _ => format!("`count = \"{count}\"` is negative for scenario `{}`", s.id),
+            _ => crate::tr!(
+                "spec-count-negative",
+                count = count.to_string(),
+                scenario = &s.id
+            ),
         })
 }
 
 /// `a` and `b` must both end in `*` or neither: they are matched by what it stands for.
 fn starred(a: &str, b: &str) -> Option<String> {
-    (a.ends_with('*') != b.ends_with('*'))
-        .then(|| format!("`{a}` and `{b}` must both end in `*` or neither"))
+    (a.ends_with('*') != b.ends_with('*')).then(|| crate::tr!("spec-starred", a = a, b = b))
 }
 
 /// How many elements a scenario asks for: a number, or a scenario argument's name with an
@@ -160,10 +164,7 @@ impl<'de> Deserialize<'de> for Count {
                 plus: i64::try_from(n).map_err(serde::de::Error::custom)?,
             }),
             Raw::Text(text) => Count::parse(&text).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "`{text}` is not a count: give a whole number, or a scenario argument's name \
-                     optionally followed by `+ N` or `- N` (e.g. \"epochs + 1\")"
-                ))
+                serde::de::Error::custom(crate::tr!("spec-not-a-count", text = &text))
             }),
         }
     }

@@ -29,7 +29,7 @@ impl Rule for StdoutRule {
     fn problem(&self) -> Option<String> {
         template_prefix(&self.template)
             .is_empty()
-            .then(|| "a stdout template must start with literal text".to_string())
+            .then(|| crate::tr!("spec-stdout-template"))
     }
 
     fn printed_alike(&self, a: &Printed, b: &Printed) -> bool {
