@@ -11,10 +11,12 @@ use predicates::prelude::*;
 
 /// The isolation this build of grade uses for probe runs, as `doctor` and `--verbose` word it.
 fn isolation_words() -> &'static str {
-    if cfg!(all(target_os = "linux", not(feature = "portable"))) {
-        "Linux namespaces"
-    } else {
+    if !cfg!(all(target_os = "linux", not(feature = "portable"))) {
         "portable"
+    } else if std::env::var_os("GRADE_ISOLATION").is_some_and(|v| v == "portable") {
+        "no namespaces, portable"
+    } else {
+        "Linux namespaces"
     }
 }
 

@@ -202,6 +202,10 @@ pub(super) fn prepare(folder: &Path) {
     BUILD_ISOLATION.get_or_init(|| choose(Kind::Build, folder, Some(folder)));
 }
 
+/// The variable that makes isolated children skip the namespaces for the portable isolation
+/// (`portable`): what a machine that refuses namespaces runs, tried on one that allows them.
+pub(super) const ISOLATION_ENV: &str = "GRADE_ISOLATION";
+
 /// The user an isolated child becomes when grade runs as root.
 const NOBODY: u32 = 65534;
 
@@ -253,7 +257,7 @@ impl Level {
                     User::Root => "root without capabilities",
                 }
             ),
-            Level::Portable => format!("no namespaces (refused), {}", portable(kind).how),
+            Level::Portable => format!("no namespaces, {}", portable(kind).how),
         }
     }
 
@@ -318,6 +322,18 @@ fn chosen(job: &Job) -> &'static Chosen {
 /// Tries the strongest level this process may have, then the weaker ones, each in a throwaway child
 /// that runs the same code as a real run, up to the exec.
 fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Chosen {
+    if std::env::var_os(ISOLATION_ENV).is_some_and(|v| v == "portable") {
+        return Chosen {
+            level: Level::Portable,
+            partial: 0,
+            notes: describe(
+                kind,
+                Level::Portable,
+                format!(" ({ISOLATION_ENV}=portable asks for it)"),
+                0,
+            ),
+        };
+    }
     let root = rustix::process::geteuid().is_root();
     let candidates: &[Level] = match (kind, root) {
         (Kind::Probe, true) => &[Level::Namespaces { user: User::Nobody }],
@@ -331,7 +347,7 @@ fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Chosen {
                 return Chosen {
                     level,
                     partial,
-                    notes: describe(kind, level, refused, partial),
+                    notes: describe(kind, level, why(refused), partial),
                 }
             }
             Err(failure) => refused = refused.or(Some(failure)),
@@ -340,7 +356,7 @@ fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Chosen {
     Chosen {
         level: Level::Portable,
         partial: 0,
-        notes: describe(kind, Level::Portable, refused, 0),
+        notes: describe(kind, Level::Portable, why(refused), 0),
     }
 }
 
@@ -348,8 +364,12 @@ fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Chosen {
 const PARTIAL_READ_ONLY: u8 = 1;
 const HOST_PROC: u8 = 2;
 
-fn describe(kind: Kind, level: Level, refused: Option<Failure>, partial: u8) -> Vec<String> {
-    let why = refused.map_or(String::new(), |failure| format!(" ({failure})"));
+/// Why namespaces are not used, in words for a note: the step the kernel refused.
+fn why(refused: Option<Failure>) -> String {
+    refused.map_or(String::new(), |failure| format!(" ({failure})"))
+}
+
+fn describe(kind: Kind, level: Level, why: String, partial: u8) -> Vec<String> {
     let mut notes = Vec::new();
     let runs = match kind {
         Kind::Probe => "probe runs",
