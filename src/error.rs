@@ -18,10 +18,10 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{}: {message}", path.display())]
+    #[error("{}", crate::tr!("error-at-path", path = path.display().to_string(), message = message))]
     SpecFile { path: PathBuf, message: String },
 
-    #[error("{}: {message}", path.display())]
+    #[error("{}", crate::tr!("error-at-path", path = path.display().to_string(), message = message))]
     Submission { path: PathBuf, message: String },
 
     #[error("{}: {source}", path.display())]
@@ -51,10 +51,10 @@ pub enum Error {
     )]
     Dependencies { log: String, offline: bool },
 
-    #[error("the reference solution {what}: {message}")]
+    #[error("{}", crate::tr!("error-reference", what = what, message = message))]
     Reference { what: String, message: String },
 
-    #[error("the exercise's probe {message}")]
+    #[error("{}", crate::tr!("error-probe", message = message))]
     Probe { message: String },
 
     #[error("{context}: {source}")]

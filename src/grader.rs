@@ -524,28 +524,24 @@ impl Grader {
             (Some(blessed), None) => {
                 let changed = known::changed_inputs(&blessed.inputs, &inputs);
                 return Err(Error::Reference {
-                    what: "is not in this copy of the exercise".into(),
-                    message: format!(
-                        "{} was made for other versions of {}. Restore those files as they were \
-                         given to you (only your {} is graded), or ask for a fresh copy of the \
-                         exercise.",
-                        self.spec.expected.display(),
-                        changed.join(", "),
-                        self.spec.submission.join(", ")
+                    what: crate::tr!("reference-not-in-copy"),
+                    message: crate::tr!(
+                        "reference-other-versions",
+                        expected = self.spec.expected.display().to_string(),
+                        changed = changed.join(", "),
+                        submission = self.spec.submission.join(", ")
                     ),
                 });
             }
             (None, None) => {
                 let why = if self.seed.is_some() {
-                    "--seed needs the reference's source to probe fresh scenarios, and this copy \
-                        of the exercise has none"
+                    crate::tr!("reference-missing-seed")
                 } else {
-                    "this copy of the exercise has neither the reference's source nor an \
-                        expected.json (`grade bless` writes it)"
+                    crate::tr!("reference-missing-copy")
                 };
                 return Err(Error::Reference {
-                    what: "is missing".into(),
-                    message: why.into(),
+                    what: crate::tr!("reference-is-missing"),
+                    message: why,
                 });
             }
         };
@@ -561,8 +557,8 @@ impl Grader {
             .reference
             .clone()
             .ok_or_else(|| Error::Reference {
-                what: "is missing".into(),
-                message: "exercise.toml names no reference file that exists".into(),
+                what: crate::tr!("reference-is-missing"),
+                message: crate::tr!("reference-no-file"),
             })?;
         let mut reference = Source::read(&self.spec, &path)?;
         reference.label = "reference".into();
@@ -595,13 +591,13 @@ impl Grader {
                 Ok(_) => {}
                 Err(Rejection::Unstaged { reason }) => {
                     return Err(Error::Reference {
-                        what: format!("cannot be staged (build `{id}`)"),
+                        what: crate::tr!("reference-unstaged", build = id),
                         message: reason.clone(),
                     })
                 }
                 Err(rejection) => {
                     return Err(Error::Reference {
-                        what: format!("does not compile (build `{id}`)"),
+                        what: crate::tr!("reference-does-not-compile", build = id),
                         message: rejection.diagnostics(),
                     })
                 }
@@ -617,7 +613,7 @@ impl Grader {
         for (id, outcome) in &reference_outcomes {
             if let Some(why) = judge::problem(outcome) {
                 return Err(Error::Reference {
-                    what: format!("fails on scenario `{id}`"),
+                    what: crate::tr!("reference-fails", scenario = id),
                     message: why,
                 });
             }

@@ -458,7 +458,11 @@ fn from_report(
             let message = clip(&message, TEXT_CAP);
             if trusted {
                 return Err(Error::Probe {
-                    message: format!("rejected scenario `{}`: {message}", scenario.id),
+                    message: crate::tr!(
+                        "probe-rejected",
+                        scenario = &scenario.id,
+                        message = message
+                    ),
                 });
             }
             // The submission may have written it: a reason for its checks, not grade's failure.

@@ -38,10 +38,10 @@ impl Source {
         let mut origins = BTreeMap::new();
         if path.is_file() {
             if spec.submission.len() != 1 {
-                return Err(bad(format!(
-                    "this exercise takes {} files ({}): give a folder laid out like the exercise",
-                    spec.submission.len(),
-                    spec.submission.join(", ")
+                return Err(bad(crate::tr!(
+                    "submission-many-files",
+                    count = spec.submission.len(),
+                    files = spec.submission.join(", ")
                 )));
             }
             origins.insert(spec.submission[0].clone(), path.to_path_buf());
@@ -52,15 +52,11 @@ impl Source {
                 let found = [nested, flat]
                     .into_iter()
                     .find(|p| p.is_file())
-                    .ok_or_else(|| {
-                        bad(format!(
-                            "no `{relative}` in this folder (the file this exercise grades)"
-                        ))
-                    })?;
+                    .ok_or_else(|| bad(crate::tr!("submission-no-file", file = relative)))?;
                 origins.insert(relative.clone(), found);
             }
         } else {
-            return Err(bad("no such file or folder".to_string()));
+            return Err(bad(crate::tr!("submission-missing")));
         }
         let mut files = BTreeMap::new();
         for (relative, origin) in &origins {

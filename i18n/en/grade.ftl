@@ -301,3 +301,22 @@ spec-stdout-template = a stdout template must start with literal text
 spec-duplicate-mistake = duplicate mistake id `{ $id }`
 spec-mistake-no-file = mistake `{ $id }`: no file { $file }
 spec-expected-unreadable = not a file `grade bless` wrote ({ $error }); run `grade bless` again
+
+## The reference, the probe and the submission's files
+
+error-reference = the reference solution { $what }: { $message }
+error-probe = the exercise's probe { $message }
+probe-rejected = rejected scenario `{ $scenario }`: { $message }
+reference-not-in-copy = is not in this copy of the exercise
+reference-other-versions = { $expected } was made for other versions of { $changed }. Restore those files as they were given to you (only your { $submission } is graded), or ask for a fresh copy of the exercise.
+reference-is-missing = is missing
+reference-missing-seed = --seed needs the reference's source to probe fresh scenarios, and this copy of the exercise has none
+reference-missing-copy = this copy of the exercise has neither the reference's source nor an expected.json (`grade bless` writes it)
+reference-no-file = exercise.toml names no reference file that exists
+reference-unstaged = cannot be staged (build `{ $build }`)
+reference-does-not-compile = does not compile (build `{ $build }`)
+reference-fails = fails on scenario `{ $scenario }`
+submission-many-files = this exercise takes { $count } files ({ $files }): give a folder laid out like the exercise
+submission-no-file = no `{ $file }` in this folder (the file this exercise grades)
+submission-missing = no such file or folder
+error-at-path = { $path }: { $message }

@@ -307,3 +307,23 @@ spec-duplicate-mistake = identifiant d'erreur `{ $id }` en double
 spec-mistake-no-file = erreur `{ $id }` : pas de fichier { $file }
 spec-expected-unreadable = pas un fichier écrit par `grade bless` ({ $error }) ; relancez `grade bless`
 
+
+## La référence, la sonde et les fichiers de la soumission
+
+error-reference = la solution de référence { $what } : { $message }
+error-probe = la sonde de l'exercice { $message }
+probe-rejected = a refusé le scénario `{ $scenario }` : { $message }
+reference-not-in-copy = n'est pas dans cette copie de l'exercice
+reference-other-versions = { $expected } a été fait pour d'autres versions de { $changed }. Remettez ces fichiers tels qu'on vous les a donnés (seul votre { $submission } est noté), ou demandez une nouvelle copie de l'exercice.
+reference-is-missing = manque
+reference-missing-seed = --seed a besoin du source de la référence pour sonder de nouveaux scénarios, et cette copie de l'exercice ne l'a pas
+reference-missing-copy = cette copie de l'exercice n'a ni le source de la référence ni de expected.json (`grade bless` l'écrit)
+reference-no-file = exercise.toml ne nomme aucun fichier de référence existant
+reference-unstaged = ne peut pas être préparée (compilation `{ $build }`)
+reference-does-not-compile = ne compile pas (compilation `{ $build }`)
+reference-fails = échoue sur le scénario `{ $scenario }`
+submission-many-files = cet exercice prend { $count } fichiers ({ $files }) : donnez un dossier organisé comme l'exercice
+submission-no-file = pas de `{ $file }` dans ce dossier (le fichier que cet exercice note)
+submission-missing = pas de fichier ni de dossier à cet endroit
+
+error-at-path = { $path } : { $message }
