@@ -27,6 +27,7 @@ mod progress;
 mod report;
 mod rustc;
 pub mod sandbox;
+mod scaffold;
 mod score;
 mod spec;
 mod stage;

@@ -57,6 +57,20 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// For instructors: scaffold a new exercise in FOLDER (new or empty): a stub with todo!(), a
+    /// reference, a probe with one scenario, an exercise.toml with one check, a catalogue with one
+    /// known mistake, and its expected.json, so that `grade validate FOLDER` passes at once. The
+    /// reference and mistakes go to a solutions/ folder beside the exercises' folder (see
+    /// docs/authoring.md).
+    New {
+        /// The folder to create (or an empty one), e.g. exercises/dot-product.
+        folder: PathBuf,
+        /// The exercise's name [default: FOLDER's own name].
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// For instructors: grade every submission in a folder, several at once, into grades.csv (one
     /// row each: score, each check's points, the diagnosed mistakes, an error column) and one JSON
     /// report each. Exits 0 when every submission was graded (even failing ones), 2 otherwise.
@@ -223,6 +237,11 @@ fn main() -> ExitCode {
             common,
         }) => app::validate(&exercise, seed, seeds, common.into()),
         Some(Command::Bless { exercise, common }) => app::bless(&exercise, common.into()),
+        Some(Command::New {
+            folder,
+            name,
+            common,
+        }) => app::new(&folder, name.as_deref(), common.into()),
         Some(Command::Cache {
             action,
             cache_dir,

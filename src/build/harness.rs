@@ -25,7 +25,7 @@ pub(crate) const FILES: [(&str, &str); 8] = [
 ];
 
 /// A hash of the harness's source and the features an exercise asks of it: which harness a set
-/// of dependencies holds, and which one an `expected.json` was blessed with.
+/// of dependencies holds.
 pub(crate) fn hash(features: &[String]) -> String {
     let mut key = Key::new("harness");
     for (path, text) in FILES {
@@ -37,10 +37,28 @@ pub(crate) fn hash(features: &[String]) -> String {
     key.finish()
 }
 
+/// What an `expected.json` records of the harness it was blessed with: its version and the
+/// features asked. Not a hash of its source: an edit that changes no observation (a comment, a
+/// new helper) must not make every students' copy of every exercise refuse a newer grade; a
+/// change to what probes report bumps the version (and `grade validate` compares observations
+/// anew anyway).
+pub(crate) fn identity(features: &[String]) -> String {
+    let version = manifest()
+        .get("package")
+        .and_then(|p| p.get("version"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("?")
+        .to_string();
+    format!("{NAME} {version} [{}]", features.join(", "))
+}
+
+fn manifest() -> toml::Table {
+    toml::from_str(FILES[0].1).expect("the harness's manifest parses")
+}
+
 /// The optional features the harness offers, from its `Cargo.toml`.
 pub(crate) fn features() -> Vec<String> {
-    let manifest: toml::Table = toml::from_str(FILES[0].1).expect("the harness's manifest parses");
-    manifest
+    manifest()
         .get("features")
         .and_then(|f| f.as_table())
         .map(|table| table.keys().filter(|k| *k != "default").cloned().collect())
@@ -79,6 +97,10 @@ mod tests {
     fn features_come_from_the_manifest_and_change_the_hash() {
         assert_eq!(features(), ["ndarray"]);
         assert_ne!(hash(&[]), hash(&["ndarray".to_string()]));
+        assert_eq!(
+            identity(&["ndarray".to_string()]),
+            "harness 0.1.0 [ndarray]"
+        );
         assert_eq!(
             dependency("harness", &["ndarray".to_string()]),
             "harness = { path = \"harness\", features = [\"ndarray\"] }\n"
