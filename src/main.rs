@@ -7,8 +7,10 @@ use grade::watch::WatchRequest;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Grades a student's backpropagation exercise: compiles their module, runs it beside the reference
-/// on fixed seeds, checks the gradients and the training, and prints a scored report.
+/// A grader for Rust exercises (exercises/backprop, exercises/forward): compiles the student's
+/// module, runs it in a sandbox beside the reference on fixed seeds, judges it with the checks of the
+/// exercise's exercise.toml, and prints a scored report with a hint for each known mistake.
+/// Instructors: `grade new` starts an exercise (see docs/authoring.md).
 ///
 /// Exit codes: 0 every check passed; 1 graded, some check did not pass (a submission that does not
 /// compile is graded); 2 could not grade (bad arguments, a bad exercise.toml, a missing file, no
@@ -130,12 +132,12 @@ enum CacheAction {
 
 #[derive(Args)]
 struct GradeArgs {
-    /// The exercise folder (holding exercise.toml), e.g. exercises/backprop.
+    /// The exercise folder (holding exercise.toml), e.g. exercises/backprop or exercises/forward.
     #[arg(required = true)]
     exercise: Option<PathBuf>,
 
     /// Grade this submission instead of the one inside the exercise folder: a .rs file, or a folder
-    /// laid out like the exercise (src/backprop.rs). Everything else comes from EXERCISE.
+    /// laid out like the exercise (e.g. src/backprop.rs). Everything else comes from EXERCISE.
     #[arg(long, short, value_name = "PATH")]
     submission: Option<PathBuf>,
 
