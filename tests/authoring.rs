@@ -1,6 +1,7 @@
 //! Authoring an exercise: `grade new` scaffolds one that `grade validate` passes at once, refuses
 //! to write over anything, and names what is wrong with a name; the shared harness is asked for
 //! in exercise.toml, and a students' copy blessed by a grade with another harness says so.
+#![cfg(unix)]
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! it validates (the reference full marks, the stub nothing, every known mistake caught and
 //! recognised), its stub is graded "not implemented", and differently written known mistakes are
 //! recognised with their hints.
+#![cfg(unix)]
 
 mod common;
 
