@@ -203,7 +203,7 @@ impl Compiler {
                     // What the code asks of the linker (a foreign function, a symbol) failed: its
                     // own.
                     rejection: Rejection::Errors {
-                        diagnostics: hints::explain(&compile.messages, &self.deps),
+                        diagnostics: hints::explain(compile.messages, &self.deps),
                     },
                     keep: false,
                     wipe: false,
@@ -228,7 +228,7 @@ impl Compiler {
         Ending::Rejected {
             rejection: Rejection::Limit {
                 limit,
-                diagnostics: hints::explain(&compile.messages, &self.deps),
+                diagnostics: hints::explain(compile.messages, &self.deps),
             },
             keep,
             wipe: true,
