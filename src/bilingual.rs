@@ -10,9 +10,10 @@
 //! ```
 //!
 //! or, as exercises written before French was added do, a plain string (English only). Each is
-//! graded as it is, the missing language falling back to the other; `grade validate` names every
-//! sentence that lacks a language ([`Untranslated`]), so converting an English-only exercise is
-//! a matter of adding its `fr` text.
+//! graded as it is, the missing language falling back to the other. An exercise promises its
+//! languages in `[exercise] languages` (English alone when it does not say), and `grade validate`
+//! names every sentence that lacks one of them ([`Untranslated`]): converting an English-only
+//! exercise is `languages = ["en", "fr"]` and its `fr` text.
 
 use crate::i18n::{self, Lang};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -21,7 +22,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// One sentence of an exercise, in each language it was written in (at least one).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Text {
     /// The English text.
     pub en: Option<String>,
@@ -67,6 +68,24 @@ impl Text {
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.get())
+    }
+}
+
+/// English alone is written as the plain string it is read from (an English-only exercise's
+/// `expected.json` is as it was before French was added); otherwise `{"en": …, "fr": …}`.
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if let (Some(en), None) = (&self.en, &self.fr) {
+            return serializer.serialize_str(en);
+        }
+        let mut map = serializer.serialize_map(None)?;
+        for (code, words) in [("en", &self.en), ("fr", &self.fr)] {
+            if let Some(words) = words {
+                map.serialize_entry(code, words)?;
+            }
+        }
+        map.end()
     }
 }
 
@@ -163,6 +182,8 @@ pub(crate) struct Survey<'a> {
     pub file: &'a std::path::Path,
     /// Its text, to turn byte offsets into lines.
     pub text: &'a str,
+    /// The languages the exercise promises every sentence in.
+    pub languages: &'a [Lang],
     /// What was found so far.
     pub found: Vec<Untranslated>,
 }
@@ -171,6 +192,9 @@ impl Survey<'_> {
     /// Notes each language `text`, found at byte `offset` under the name `key`, lacks.
     pub fn note(&mut self, offset: usize, key: impl Fn() -> String, text: &Text) {
         for lang in text.missing() {
+            if !self.languages.contains(&lang) {
+                continue;
+            }
             self.found.push(Untranslated {
                 file: self.file.to_path_buf(),
                 line: crate::text::line_column(self.text, offset).0,
@@ -231,5 +255,44 @@ mod tests {
         let only = Text::english("a");
         let json = serde_json::to_string(&only).unwrap();
         assert_eq!(serde_json::from_str::<Text>(&json).unwrap(), only);
+    }
+
+    #[test]
+    fn only_the_promised_languages_are_asked_for() {
+        let path = std::path::Path::new("mistakes.toml");
+        let english = Text::english("hello");
+        let mut survey = Survey {
+            file: path,
+            text: "a\nb",
+            languages: &[Lang::En],
+            found: Vec::new(),
+        };
+        survey.note(2, || "hint".into(), &english);
+        assert!(
+            survey.found.is_empty(),
+            "English alone is all an English exercise promises"
+        );
+        let both = [Lang::En, Lang::Fr];
+        survey.languages = &both;
+        survey.note(2, || "mistake `m`: hint".into(), &english);
+        assert_eq!(
+            survey.found,
+            vec![Untranslated {
+                file: path.to_path_buf(),
+                line: 2,
+                key: "mistake `m`: hint".into(),
+                lang: Lang::Fr,
+            }]
+        );
+    }
+
+    #[test]
+    fn english_alone_is_written_as_a_plain_string() {
+        assert_eq!(serde_json::to_string(&Text::english("a")).unwrap(), "\"a\"");
+        let french = Text {
+            en: None,
+            fr: Some("b".into()),
+        };
+        assert_eq!(serde_json::to_string(&french).unwrap(), r#"{"fr":"b"}"#);
     }
 }

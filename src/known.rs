@@ -103,6 +103,7 @@ fn parse_catalog(spec: &Spec) -> Result<(Vec<Mistake>, Vec<Untranslated>)> {
     let mut survey = Survey {
         file: path,
         text: &text,
+        languages: &spec.languages,
         found: Vec::new(),
     };
     for spanned in catalog.mistake {
@@ -141,6 +142,9 @@ fn parse_catalog(spec: &Spec) -> Result<(Vec<Mistake>, Vec<Untranslated>)> {
     Ok((mistakes, untranslated))
 }
 
+/// The input that stands for the shared probe harness (of the `grade` that blessed).
+pub const HARNESS_INPUT: &str = "grade's probe harness";
+
 /// Hashes, per file, of the trusted inputs that shape observations. `seeds` are the seeds each
 /// scenario runs with.
 pub fn input_hashes(
@@ -156,6 +160,11 @@ pub fn input_hashes(
         }
     }
     hashes.insert("exercise.toml (scenarios)".to_string(), scenarios.finish());
+    // The harness carries what every probe reports, and lives in grade's binary, not the folder.
+    hashes.insert(
+        HARNESS_INPUT.to_string(),
+        crate::build::harness::identity(&spec.harness_features),
+    );
     let mut files: Vec<(String, String)> =
         spec.given.iter().map(|f| (f.clone(), f.clone())).collect();
     files.push((spec.probe.clone(), spec.probe.clone()));
@@ -186,8 +195,11 @@ pub fn sources_hash(reference: &Source, mistakes: &[Mistake]) -> String {
     for m in mistakes {
         key.add(m.id.as_bytes());
         for text in [&m.title, &m.hint] {
-            for words in [&text.en, &text.fr] {
-                key.add(words.as_deref().unwrap_or("\0").as_bytes());
+            // English alone hashes as the plain string it was before French was added, so an
+            // English-only exercise's expected.json stays current.
+            key.add(text.en.as_deref().unwrap_or_default().as_bytes());
+            if let Some(fr) = &text.fr {
+                key.add(b"\0fr\0").add(fr.as_bytes());
             }
         }
         for text in m.source.files.values() {

@@ -4,6 +4,7 @@
 
 use crate::bilingual::{Survey, Text, Untranslated};
 use crate::error::{Error, IoContext, Result};
+use crate::i18n::Lang;
 use crate::judge::rules::Expectation;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,13 +46,18 @@ pub struct Spec {
     pub library: Option<String>,
     /// Dependencies (any depth) to compile at opt-level 1: the few whose code the probe runs hot.
     pub optimize: Vec<String>,
+    /// The optional features of the shared probe harness the probe uses (`ndarray`).
+    pub harness_features: Vec<String>,
     /// Builds other than the submission as written, e.g. its `fit` with a correct `backward`.
     pub variants: Vec<Variant>,
     /// Every probe run, in declaration order.
     pub scenarios: Vec<Scenario>,
     /// Every check, in report order.
     pub checks: Vec<Check>,
-    /// The sentences of `exercise.toml` that lack a language (`grade validate` fails on them).
+    /// The languages every sentence of the exercise is written in (`languages`, English alone
+    /// when not given): `grade validate` fails on a sentence that lacks one of them.
+    pub languages: Vec<Lang>,
+    /// The sentences of `exercise.toml` that lack one of `languages`.
     pub untranslated: Vec<Untranslated>,
 }
 
@@ -207,6 +213,8 @@ struct RawSpec {
 struct RawExercise {
     name: String,
     title: Text,
+    #[serde(default = "default_languages")]
+    languages: Vec<Lang>,
     submission: Vec<String>,
     #[serde(default)]
     given: Vec<String>,
@@ -215,6 +223,11 @@ struct RawExercise {
     mistakes: Option<String>,
     #[serde(default = "default_expected")]
     expected: String,
+}
+
+/// An exercise that does not say is written in English only (as before French was added).
+fn default_languages() -> Vec<Lang> {
+    vec![Lang::En]
 }
 
 fn default_expected() -> String {
@@ -227,6 +240,15 @@ struct RawBuild {
     library: Option<String>,
     #[serde(default)]
     optimize: Vec<String>,
+    harness: Option<Spanned<RawHarness>>,
+}
+
+/// `[build] harness = { features = [...] }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHarness {
+    #[serde(default)]
+    features: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -313,9 +335,15 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
         limits: raw.limits,
         library: raw.build.library,
         optimize: raw.build.optimize,
+        harness_features: raw
+            .build
+            .harness
+            .map(|h| h.into_inner().features)
+            .unwrap_or_default(),
         variants,
         scenarios,
         checks,
+        languages: exercise.languages,
         untranslated,
     })
 }
@@ -325,6 +353,7 @@ fn untranslated(path: &Path, text: &str, raw: &RawSpec) -> Vec<Untranslated> {
     let mut survey = Survey {
         file: path,
         text,
+        languages: &raw.exercise.get_ref().languages,
         found: Vec::new(),
     };
     let exercise = &raw.exercise;
@@ -395,6 +424,39 @@ impl Reader<'_> {
         }
         if exercise.submission.is_empty() {
             return Err(self.whole(crate::tr!("spec-no-submission")));
+        }
+        if exercise.languages.is_empty() {
+            return Err(self.whole(crate::tr!("spec-no-language")));
+        }
+        self.build(build)
+    }
+
+    /// `[build]`: a library that does not take the harness's name, harness features it offers.
+    fn build(&self, build: &RawBuild) -> Result<()> {
+        let harness = crate::build::harness::NAME;
+        if let Some(library) = &build.library {
+            let stem = Path::new(library).file_stem().and_then(|s| s.to_str());
+            if stem.map(|s| s.replace('-', "_")).as_deref() == Some(harness) {
+                return Err(self.whole(format!(
+                    "`build.library` `{library}` would be a crate named `{harness}`, the name of \
+                     grade's shared probe harness: rename the file"
+                )));
+            }
+        }
+        let offered = crate::build::harness::features();
+        let Some(asked) = &build.harness else {
+            return Ok(());
+        };
+        for feature in &asked.get_ref().features {
+            if !offered.contains(feature) {
+                return Err(self.at(
+                    asked.span(),
+                    format!(
+                        "the probe harness has no feature `{feature}` (it offers: {})",
+                        offered.join(", ")
+                    ),
+                ));
+            }
         }
         Ok(())
     }

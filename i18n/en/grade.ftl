@@ -320,3 +320,4 @@ submission-many-files = this exercise takes { $count } files ({ $files }): give 
 submission-no-file = no `{ $file }` in this folder (the file this exercise grades)
 submission-missing = no such file or folder
 error-at-path = { $path }: { $message }
+spec-no-language = `languages` lists no language: give `["en"]`, `["en", "fr"]`…

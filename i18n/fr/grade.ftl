@@ -327,3 +327,4 @@ submission-no-file = pas de `{ $file }` dans ce dossier (le fichier que cet exer
 submission-missing = pas de fichier ni de dossier à cet endroit
 
 error-at-path = { $path } : { $message }
+spec-no-language = `languages` ne liste aucune langue : donnez `["en"]`, `["en", "fr"]`…
