@@ -19,7 +19,7 @@ mod words {
 /// The histogram of scores, in the summary's bins.
 pub fn histogram(summary: &ClassSummary) -> Result<String, String> {
     let bins = summary.bins();
-    let n = bins.len() as u32;
+    let n = (bins.len() as u32).max(1);
     let tallest = bins.iter().map(|b| b.2).max().unwrap_or(0) as u32;
     let mut svg = String::new();
     {
@@ -29,7 +29,8 @@ pub fn histogram(summary: &ClassSummary) -> Result<String, String> {
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(48)
-            .build_cartesian_2d((0u32..n).into_segmented(), 0u32..tallest + 1)
+            // plotters' integer ranges hold both ends: 0..n - 1 is n segments.
+            .build_cartesian_2d((0u32..n - 1).into_segmented(), 0u32..tallest + 1)
             .map_err(|e| e.to_string())?;
         let label = |value: &SegmentValue<u32>| match value {
             SegmentValue::CenterOf(i) => bins
@@ -89,7 +90,7 @@ pub fn pass_rates(summary: &ClassSummary) -> Result<String, String> {
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(190)
-            .build_cartesian_2d(0f64..100f64, (0u32..n.max(1)).into_segmented())
+            .build_cartesian_2d(0f64..100f64, (0u32..n.max(1) - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         let label = |value: &SegmentValue<u32>| match value {
             SegmentValue::CenterOf(i) if *i < n => summary.checks[(n - 1 - i) as usize].id.clone(),
