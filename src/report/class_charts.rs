@@ -58,13 +58,15 @@ pub fn histogram(summary: &ClassSummary) -> Result<String, String> {
             .axis_desc_style((FONT, 14))
             .draw()
             .map_err(|e| e.to_string())?;
+        // Bars drawn in bin order (plotters' Histogram series keeps them in a hash map, whose
+        // order changes from run to run: the page would not be the same twice).
         chart
-            .draw_series(
-                Histogram::vertical(&chart)
-                    .style(BAR.filled())
-                    .margin(4)
-                    .data(bins.iter().enumerate().map(|(i, b)| (i as u32, b.2 as u32))),
-            )
+            .draw_series(bins.iter().enumerate().map(|(i, b)| {
+                let (from, to) = segment(i as u32, n);
+                let mut bar = Rectangle::new([(from, 0), (to, b.2 as u32)], BAR.filled());
+                bar.set_margin(0, 0, 4, 4);
+                bar
+            }))
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
@@ -109,16 +111,26 @@ pub fn pass_rates(summary: &ClassSummary) -> Result<String, String> {
             .draw()
             .map_err(|e| e.to_string())?;
         chart
-            .draw_series(
-                Histogram::horizontal(&chart)
-                    .style(PASS.filled())
-                    .margin(5)
-                    .data(rates),
-            )
+            .draw_series(rates.into_iter().map(|(i, rate)| {
+                let (from, to) = segment(i, n);
+                let mut bar = Rectangle::new([(0.0, from), (rate, to)], PASS.filled());
+                bar.set_margin(5, 5, 0, 0);
+                bar
+            }))
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
+}
+
+/// Where segment `i` of `n` starts and ends.
+fn segment(i: u32, n: u32) -> (SegmentValue<u32>, SegmentValue<u32>) {
+    let end = if i + 1 < n {
+        SegmentValue::Exact(i + 1)
+    } else {
+        SegmentValue::Last
+    };
+    (SegmentValue::Exact(i), end)
 }
 
 /// `part` of `whole` in percent; 0 of nothing is 0.

@@ -28,6 +28,7 @@ mod words {
     pub const POINTS: &str = "points";
     pub const PASSED: &str = "passed";
     pub const MISTAKES: &str = "Recognised mistakes";
+    pub const MISTAKES_COLUMN: &str = "recognised mistakes";
     pub const NO_MISTAKES: &str = "No known mistake was recognised.";
     pub const MISTAKE: &str = "mistake";
     pub const HINT: &str = "hint";
@@ -269,7 +270,7 @@ fn every_submission(html: &mut String, s: &ClassSummary) {
         esc(words::SUBMISSION),
         esc(words::SCORE),
         esc(words::COMPILES),
-        esc(words::MISTAKES),
+        esc(words::MISTAKES_COLUMN),
         esc(words::ERROR)
     );
     for row in &s.rows {
