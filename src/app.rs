@@ -293,6 +293,10 @@ impl Announcer {
 pub(crate) fn say_notes(verbose: bool, grader: &Grader) {
     let cache = grader.cache().take_notes();
     if verbose {
+        let isolation = crate::doctor::isolation_lines();
+        for line in isolation {
+            eprintln!("grade: {line}");
+        }
         for note in crate::sandbox::notes().into_iter().chain(cache) {
             eprintln!("grade: note: {note}");
         }

@@ -8,8 +8,12 @@
 //!
 //! `grader` drives it; `bundle` compiles many builds in one rustc call for a class; [`sandbox`]
 //! is where children are spawned, bounded and killed; [`app`] holds what each command of the
-//! binary does, with [`batch`] (a whole class at once) and [`watch`] (re-grade on save) beside it.
+//! binary does, with [`batch`] (a whole class at once) and [`watch`] (re-grade on save) beside it,
+//! and [`doctor`] what this machine allows.
 //! Only what the binary and the tests use is public: the rest warns when it goes unused.
+//!
+//! Unix only (Linux, macOS): on Windows the crate is empty and the binary points at WSL.
+#![cfg(unix)]
 
 pub mod app;
 pub mod batch;
@@ -18,6 +22,7 @@ mod bundle;
 pub mod cache;
 mod class;
 mod diagnose;
+pub mod doctor;
 pub mod error;
 mod grader;
 mod judge;

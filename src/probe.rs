@@ -247,6 +247,7 @@ fn probe(
             wall: scenario.timeout,
             grace: Duration::from_millis(300),
             address_space: Some(limits.memory_mib << 20),
+            resident: sandbox::WATCHES_RESIDENT.then_some(limits.memory_mib << 20),
             cpu_seconds: Some(limits.cpu_seconds),
             file_size: Some(16 << 20),
             open_files: Some(256),
@@ -367,6 +368,9 @@ fn interpret(
             seconds: scenario.timeout.as_secs_f64(),
         },
         Exit::Signal(signal) => signalled(signal, report.as_ref(), finished, limits),
+        Exit::MemoryLimit => Failure::MemoryLimit {
+            mib: limits.memory_mib,
+        },
         Exit::Code(_) if finished.channel_overflow => Failure::TooMuchReported { mib: 16 },
         Exit::Code(code) => match report {
             None | Some(Report::OutOfMemory {}) => Failure::ExitedEarly { code },

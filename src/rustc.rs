@@ -159,6 +159,15 @@ impl Messages {
             .collect()
     }
 
+    /// The modules whose file rustc could not find (E0583, "file not found for module `name`"):
+    /// a `mod name;` in a submitted file, whose own file is never taken with it.
+    pub(crate) fn modules_without_file(&self) -> Vec<String> {
+        self.errors()
+            .filter(|d| d.code.as_ref().is_some_and(|c| c.code == "E0583"))
+            .map(|d| d.message.split('`').nth(1).unwrap_or("…").to_string())
+            .collect()
+    }
+
     /// The first error's message, else the first line that was not a diagnostic: for one line
     /// that says what went wrong.
     pub(crate) fn first_error(&self) -> String {

@@ -2,6 +2,7 @@
 //! tests hold it to its promise: every report is the one grading the submission alone gives, for
 //! submissions that pass, fail, panic (locations and all), overflow the stack, forge reports, do
 //! not parse, do not type-check inside a bundle, or must not share a binary with others.
+#![cfg(unix)]
 
 mod common;
 

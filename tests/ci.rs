@@ -1,6 +1,7 @@
 //! CI and instructors at scale: the report formats parsed back, `--output`, `--min-score`, hidden
 //! seeds, the trusted-spec recipe of the README, `grade batch` on a mixed class, and watch mode. All
 //! on real compiles of real submissions.
+#![cfg(unix)]
 
 mod common;
 

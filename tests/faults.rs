@@ -7,6 +7,7 @@
 //!
 //! Each case has a cache of its own, a copy of one warmed once per run (the dependencies, the
 //! submission's builds, and with `--seed` the reference's and the known mistakes').
+#![cfg(unix)]
 
 mod common;
 

@@ -4,10 +4,12 @@
 //! the status of every check and why, that grade returned within its bound, printed one small JSON
 //! report untouched by the submission's output, left no process behind, and left the exercise copy,
 //! the repository's exercises/ and solutions/, and /tmp as they were.
+#![cfg(unix)]
 
 mod common;
 
 use common::*;
+use grade::sandbox::Guarantee;
 use predicates::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -125,42 +127,22 @@ fn warm() {
     });
 }
 
-/// Whether this machine lets probe runs be isolated (namespaces); when it does not, says so and
-/// which `case` goes unchecked. Only where the kernel refuses: as root here, everything is checked.
-fn isolated(case: &str) -> bool {
-    static NOTES: OnceLock<Vec<String>> = OnceLock::new();
-    let notes = NOTES.get_or_init(|| {
-        let scratch = tempfile::tempdir().unwrap();
-        let limits = grade::sandbox::Limits {
-            wall: Duration::from_secs(10),
-            grace: Duration::from_millis(300),
-            address_space: None,
-            cpu_seconds: None,
-            file_size: None,
-            open_files: None,
-            processes: None,
-            output_cap: 1024,
-            channel_cap: 0,
-        };
-        let job = grade::sandbox::Job {
-            program: "/bin/true".into(),
-            args: Vec::new(),
-            cwd: scratch.path().to_path_buf(),
-            env: Vec::new(),
-            clear_env: true,
-            channel: false,
-            isolate: true,
-            writable: None,
-            hide: Vec::new(),
-            limits,
-        };
-        grade::sandbox::run(&job).expect("/bin/true runs");
-        grade::sandbox::notes()
+/// Whether probe runs on this machine are guaranteed `what` (namespaces give every guarantee; the
+/// portable isolation, built with `--features portable` or where namespaces are refused, fewer);
+/// when they are not, says which `case` goes unchecked. Only where the kernel refuses or the build
+/// is portable: as root here with namespaces, everything is checked.
+fn guaranteed(case: &str, what: Guarantee) -> bool {
+    static GUARANTEES: OnceLock<(String, Vec<Guarantee>)> = OnceLock::new();
+    let (how, guarantees) = GUARANTEES.get_or_init(|| {
+        let folder = tempfile::tempdir().unwrap();
+        let (probe, _) = grade::sandbox::isolation(folder.path());
+        (probe.how, probe.guarantees)
     });
-    if !notes.is_empty() {
-        eprintln!("NOT CHECKED: {case}: probe runs cannot be isolated on this machine: {notes:?}");
+    let given = guarantees.contains(&what);
+    if !given {
+        eprintln!("NOT CHECKED: {case}: probe runs here ({how}) are not guaranteed {what:?}");
     }
-    notes.is_empty()
+    given
 }
 
 /// Every file under `dir` (but build output), by path, with a hash of its bytes.
@@ -485,7 +467,7 @@ fn reading_stdin_finds_it_empty() {
 #[test]
 fn files_written_outside_the_scratch_folder_go_nowhere() {
     // The copy, the repository, /tmp and the cache are checked by `grade_hostile`.
-    if !isolated("write_files") {
+    if !guaranteed("write_files", Guarantee::WritesOnlyScratch) {
         return;
     }
     let graded = grade_hostile("write_files", 0.0, &[]);
@@ -494,7 +476,7 @@ fn files_written_outside_the_scratch_folder_go_nowhere() {
 
 #[test]
 fn killing_its_parent_cannot_stop_grade_from_reporting() {
-    if !isolated("kill_parent") {
+    if !guaranteed("kill_parent", Guarantee::CannotSignalGrade) {
         return;
     }
     let graded = grade_hostile("kill_parent", 0.0, &["kill -9"]);
@@ -503,7 +485,7 @@ fn killing_its_parent_cannot_stop_grade_from_reporting() {
 
 #[test]
 fn background_processes_die_with_the_probe() {
-    if !isolated("background_process") {
+    if !guaranteed("background_process", Guarantee::NothingOutlives) {
         return;
     }
     let graded = grade_hostile(
@@ -523,7 +505,7 @@ fn a_light_fork_bomb_is_contained() {
 #[test]
 fn the_network_is_out_of_reach() {
     // The fixture panics with "network reachable" if a connection succeeds.
-    if !isolated("network") {
+    if !guaranteed("network", Guarantee::NoNetwork) {
         return;
     }
     let graded = grade_hostile("network", 0.0, &[]);
@@ -663,7 +645,7 @@ fn a_probe_run_sees_neither_the_solutions_nor_the_graders_cache() {
     let submission = dir.path().join("backprop.rs");
     std::fs::write(&submission, spy).unwrap();
     let (code, report) = grade_json(&exercise(), &submission);
-    if !isolated("hidden folders") {
+    if !guaranteed("hidden folders", Guarantee::HiddenFolders) {
         return;
     }
     let shown = report.to_string();

@@ -1,6 +1,7 @@
 //! Bad instructor input: a missing exercise folder, a malformed or incomplete exercise.toml, a
 //! missing submission, a missing compiler or cargo. Each is exit code 2 with one clear line on
 //! stderr, naming the file, line and column where there is one, and never a panic.
+#![cfg(unix)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Known mistakes: every catalogued mistake is recognised as itself, students' rewrites of them too,
 //! correct code never is, `grade validate` proves it, and a copy without solutions grades the same.
+#![cfg(unix)]
 
 mod common;
 

@@ -109,7 +109,7 @@ impl Compiler {
         if let Some(damaged) = self.damaged_deps(messages) {
             return Some(damaged);
         }
-        let diagnostics = hints::explain(&messages.rendered(), &self.deps);
+        let diagnostics = hints::explain(messages, &self.deps);
         let rejection = if messages.out_of_memory() {
             Rejection::Limit {
                 limit: BuildLimit::Memory {
@@ -162,6 +162,12 @@ impl Compiler {
                 return Some(self.limit(compile, cpu, false))
             }
             Exit::Signal(libc::SIGXFSZ) => return Some(self.limit(compile, file_size, true)),
+            Exit::MemoryLimit => {
+                let memory = BuildLimit::Memory {
+                    mib: BUILD_MEMORY_MIB,
+                };
+                return Some(self.limit(compile, memory, true));
+            }
             _ => {}
         }
         // The linker, stopped by the file-size limit, leaves a file of that size.
@@ -197,7 +203,7 @@ impl Compiler {
                     // What the code asks of the linker (a foreign function, a symbol) failed: its
                     // own.
                     rejection: Rejection::Errors {
-                        diagnostics: hints::explain(&compile.messages.rendered(), &self.deps),
+                        diagnostics: hints::explain(compile.messages, &self.deps),
                     },
                     keep: false,
                     wipe: false,
@@ -212,7 +218,7 @@ impl Compiler {
                 },
                 true,
             ),
-            Exit::TimedOut => unreachable!("judged first"),
+            Exit::TimedOut | Exit::MemoryLimit => unreachable!("judged first"),
         }
     }
 
@@ -222,7 +228,7 @@ impl Compiler {
         Ending::Rejected {
             rejection: Rejection::Limit {
                 limit,
-                diagnostics: hints::explain(&compile.messages.rendered(), &self.deps),
+                diagnostics: hints::explain(compile.messages, &self.deps),
             },
             keep,
             wipe: true,

@@ -1,8 +1,11 @@
 //! What rustc cannot know about a failed compile, added to its messages: a student who reaches for
 //! a crate the exercise does not provide is told which crates there are, where rustc would only
-//! suggest adding it to a `Cargo.toml` the student does not control.
+//! suggest adding it to a `Cargo.toml` the student does not control; one who declares `mod
+//! helpers;` is told that only the submitted file is graded, where rustc would only ask for a file
+//! that the student may well have.
 
 use super::Deps;
+use crate::rustc::Messages;
 
 /// Words of rustc's messages that name a crate it could not find.
 const MISSING_CRATE: &[&str] = &[
@@ -15,8 +18,22 @@ const MISSING_CRATE: &[&str] = &[
 /// Names a path may start with that are not crates to provide.
 const NOT_CRATES: &[&str] = &["crate", "self", "super", "std", "core", "alloc"];
 
+/// rustc's `messages` rendered, with a note for each crate they name that `deps` does not provide,
+/// and for each module declared without its body.
+pub(super) fn explain(messages: &Messages, deps: &Deps) -> String {
+    let mut text = missing_crates(&messages.rendered(), deps);
+    for name in messages.modules_without_file() {
+        text.push_str(&format!(
+            "\n\nnote: only the submitted file is graded: `mod {name};` asks for a file of its own \
+             ({name}.rs), which is never taken with it, even where you have one. Put the module \
+             inside the submitted file: `mod {name} {{ … }}`."
+        ));
+    }
+    text
+}
+
 /// `diagnostics`, with a note for each crate they name that `deps` does not provide.
-pub(super) fn explain(diagnostics: &str, deps: &Deps) -> String {
+fn missing_crates(diagnostics: &str, deps: &Deps) -> String {
     let available: Vec<&str> = deps.externs.keys().map(String::as_str).collect();
     let mut missing: Vec<String> = Vec::new();
     for line in diagnostics.lines() {

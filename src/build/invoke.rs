@@ -73,6 +73,7 @@ impl Compiler {
                 wall: timeout,
                 grace: Duration::from_millis(500),
                 address_space: Some(BUILD_MEMORY_MIB << 20),
+                resident: sandbox::WATCHES_RESIDENT.then_some(BUILD_MEMORY_MIB << 20),
                 cpu_seconds: Some(self.cpu_seconds()),
                 file_size: Some(BUILD_FILE_SIZE),
                 open_files: None,

@@ -9,22 +9,31 @@
 //!
 //! An [`isolated`](Job::isolate) child (a probe run: the student's code; a compile: rustc, which
 //! runs a student's macros and constants) is also shut in as far as the platform allows, by the
-//! platform's own module behind one small interface (`launch`, `exit_watch`, `notes`, `prepare`):
-//! on Linux, namespaces (`linux`). [`notes`] says what the machine would not allow.
+//! platform's own module behind one small interface (`launch`, `exit_watch`, `resident_bytes`,
+//! `notes`, `prepare`, `isolation`), chosen at compile time: on Linux, namespaces (`linux`);
+//! elsewhere, and on Linux built with the `portable` feature, POSIX calls only (`portable`, with
+//! `macos` for what only macOS has). [`notes`] says what the machine would not allow, and
+//! [`isolation`] what each kind of child is guaranteed.
 
 mod capture;
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
 mod linux;
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(any(not(target_os = "linux"), feature = "portable"))]
+mod portable;
 mod rlimits;
 mod supervise;
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
 use linux as platform;
+#[cfg(any(not(target_os = "linux"), feature = "portable"))]
+use portable as platform;
 
 pub use capture::Captured;
 
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -42,6 +51,9 @@ pub struct Limits {
     pub grace: Duration,
     /// RLIMIT_AS in bytes.
     pub address_space: Option<u64>,
+    /// The largest resident memory in bytes, watched by grade where the system does not enforce
+    /// RLIMIT_AS (macOS: see [`WATCHES_RESIDENT`]); ignored elsewhere.
+    pub resident: Option<u64>,
     /// RLIMIT_CPU in seconds.
     pub cpu_seconds: Option<u64>,
     /// RLIMIT_FSIZE in bytes: the largest file the child may write.
@@ -98,6 +110,61 @@ pub enum Exit {
     Signal(i32),
     /// It outlived its wall-clock bound and was killed.
     TimedOut,
+    /// It went past [`Limits::resident`] and was killed.
+    MemoryLimit,
+}
+
+/// Whether grade itself must watch a child's resident memory ([`Limits::resident`]) because the
+/// system does not enforce the address-space limit: on macOS.
+pub const WATCHES_RESIDENT: bool = cfg!(target_os = "macos");
+
+/// One thing that the isolation of probe runs may guarantee, or not, on this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guarantee {
+    /// A run reaches no network.
+    NoNetwork,
+    /// A run writes nowhere but in its scratch folder.
+    WritesOnlyScratch,
+    /// A run sees none of the folders hidden from it (see [`Job::hide`]).
+    HiddenFolders,
+    /// A run cannot signal grade nor the user's other processes.
+    CannotSignalGrade,
+    /// No process a run starts outlives it, even one that left its process group.
+    NothingOutlives,
+}
+
+impl Guarantee {
+    /// Every guarantee, in the order they are listed.
+    pub const ALL: [Guarantee; 5] = [
+        Guarantee::NoNetwork,
+        Guarantee::WritesOnlyScratch,
+        Guarantee::HiddenFolders,
+        Guarantee::CannotSignalGrade,
+        Guarantee::NothingOutlives,
+    ];
+}
+
+impl std::fmt::Display for Guarantee {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Guarantee::NoNetwork => "network cut off",
+            Guarantee::WritesOnlyScratch => "writes confined to its scratch folder",
+            Guarantee::HiddenFolders => "the cache, the exercise and the solutions hidden",
+            Guarantee::CannotSignalGrade => "grade out of its reach (it cannot signal it)",
+            Guarantee::NothingOutlives => "no process it starts outlives it",
+        })
+    }
+}
+
+/// How one kind of isolated child is shut in on this machine.
+#[derive(Debug, Clone)]
+pub struct Isolation {
+    /// The mechanism, in a few words, for `--verbose` and `grade doctor`.
+    pub how: String,
+    /// What it guarantees of [`Guarantee`]'s list. Whatever the platform, every child is bounded
+    /// in time, memory, CPU time, file size and output, and its process group is killed at its
+    /// end.
+    pub guarantees: Vec<Guarantee>,
 }
 
 /// What a finished child left.
@@ -132,28 +199,26 @@ pub struct Usage {
 struct Launch {
     /// The path to exec.
     program: PathBuf,
+    /// Its arguments (the job's, unless the platform execs through a wrapper).
+    args: Vec<String>,
     /// The name the child sees as its `argv[0]`, when it is not `program`.
     arg0: Option<PathBuf>,
     /// Runs in the forked child before exec: only system calls, no allocation.
     pre_exec: Box<dyn FnMut() -> io::Result<()> + Send + Sync>,
-    /// Held until the child is spawned (a descriptor of the program, for one).
-    _hold: Option<OwnedFd>,
+    /// Held until the child has ended (a descriptor of the program, a copy of it).
+    _hold: Option<Box<dyn std::any::Any + Send>>,
 }
 
 /// Runs `job` to the end within its bounds.
 pub fn run(job: &Job) -> io::Result<Finished> {
-    let channel = if job.channel {
-        Some(rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?)
-    } else {
-        None
-    };
+    let channel = if job.channel { Some(pipe()?) } else { None };
     let launch = platform::launch(job, channel.as_ref().map(|(_, write)| write.as_raw_fd()))?;
     let mut command = Command::new(&launch.program);
     if let Some(arg0) = &launch.arg0 {
         command.arg0(arg0);
     }
     command
-        .args(&job.args)
+        .args(&launch.args)
         .current_dir(&job.cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -176,7 +241,6 @@ pub fn run(job: &Job) -> io::Result<Finished> {
     }
     let start = Instant::now();
     let child = command.spawn()?;
-    drop(_hold);
     // The parent's copy of the write end must go, or the channel never reads as closed.
     let channel = channel.map(|(read, write)| {
         drop(write);
@@ -185,11 +249,44 @@ pub fn run(job: &Job) -> io::Result<Finished> {
     supervise::watch(child, channel, &job.limits, start)
 }
 
+/// A pipe whose ends are closed on exec. Where there is no pipe2(2) (macOS), a child spawned by
+/// another thread between the two calls may inherit an end: the code that reads one never waits
+/// for the other end to close.
+fn pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    return Ok(rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?);
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    )))]
+    {
+        let (read, write) = rustix::pipe::pipe()?;
+        for end in [&read, &write] {
+            rustix::io::fcntl_setfd(end, rustix::io::FdFlags::CLOEXEC)?;
+        }
+        Ok((read, write))
+    }
+}
+
 /// What the system would not allow of the isolation of probe runs and compiles, one sentence each,
 /// for a verbose mode to print once. Empty when both are fully isolated, and before the first of
 /// each.
 pub fn notes() -> Vec<String> {
     platform::notes()
+}
+
+/// How probe runs and compiles are shut in on this machine, after the trials of [`prepare`] in
+/// `folder`.
+pub fn isolation(folder: &Path) -> (Isolation, Isolation) {
+    prepare(folder);
+    platform::isolation()
 }
 
 /// Finds what isolation this machine allows probe runs and compiles, ahead of the first of each,
@@ -220,6 +317,7 @@ mod tests {
                 wall,
                 grace: Duration::from_millis(300),
                 address_space: Some(1 << 30),
+                resident: None,
                 cpu_seconds: Some(10),
                 file_size: Some(1 << 20),
                 open_files: Some(64),
@@ -247,6 +345,7 @@ mod tests {
                 wall,
                 grace: Duration::from_millis(300),
                 address_space: Some(1 << 30),
+                resident: None,
                 cpu_seconds: Some(10),
                 file_size: Some(1 << 20),
                 open_files: None,
@@ -259,6 +358,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(target_os = "linux", not(feature = "portable")))]
     fn a_compile_writes_in_its_folder_only_keeps_its_files_and_has_no_network_nor_capability() {
         let parent = tempfile::tempdir().unwrap();
         let folder = parent.path().join("work");
@@ -301,6 +401,46 @@ mod tests {
         );
     }
 
+    /// A kernel that allows namespaces gets them: a trial that fails for a reason of grade's own
+    /// (a mount it gets wrong) would otherwise drop every run to a weaker level with one note, and
+    /// the tests that need namespaces would only say NOT CHECKED.
+    #[test]
+    #[cfg(all(target_os = "linux", not(feature = "portable")))]
+    fn namespaces_are_used_wherever_the_kernel_allows_them() {
+        let mut unshare = Command::new("unshare");
+        unshare.args(["--mount", "--pid", "--net", "--ipc", "--uts", "--fork"]);
+        if !rustix::process::geteuid().is_root() {
+            unshare.arg("--map-current-user");
+        }
+        let allowed = unshare
+            .arg("true")
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !allowed {
+            eprintln!("NOT CHECKED: this kernel (or unshare(1)'s absence) refuses namespaces here");
+            return;
+        }
+        let folder = tempfile::tempdir().unwrap();
+        let (probe, build) = isolation(folder.path());
+        for isolation in [&probe, &build] {
+            assert!(
+                isolation.how.starts_with("Linux namespaces"),
+                "{}: {:?}",
+                isolation.how,
+                notes()
+            );
+        }
+        for guarantee in [
+            Guarantee::NoNetwork,
+            Guarantee::HiddenFolders,
+            Guarantee::CannotSignalGrade,
+            Guarantee::NothingOutlives,
+        ] {
+            assert!(probe.guarantees.contains(&guarantee), "{guarantee:?}");
+        }
+    }
+
     #[test]
     fn what_a_timed_out_child_used_is_counted() {
         let (finished, _) = shell("while :; do :; done", Duration::from_millis(1500));
@@ -336,6 +476,7 @@ mod tests {
     }
 
     /// Whether this machine lets probe runs be fully isolated; says why not otherwise.
+    #[cfg(all(target_os = "linux", not(feature = "portable")))]
     fn isolated() -> bool {
         shell("true", Duration::from_secs(5));
         let notes = notes();
@@ -345,17 +486,21 @@ mod tests {
         notes.is_empty()
     }
 
-    /// Processes whose command line is exactly `sleep <seconds>`.
+    /// Processes whose command line is exactly `sleep <seconds>`, as ps(1) lists them.
     fn sleeping(seconds: &str) -> usize {
-        let wanted = format!("sleep\0{seconds}\0");
-        std::fs::read_dir("/proc")
-            .expect("/proc")
-            .filter_map(|entry| std::fs::read(entry.ok()?.path().join("cmdline")).ok())
-            .filter(|cmdline| cmdline == wanted.as_bytes())
+        let listed = Command::new("ps")
+            .args(["-A", "-o", "args="])
+            .output()
+            .expect("ps lists the processes");
+        let wanted = format!("sleep {seconds}");
+        String::from_utf8_lossy(&listed.stdout)
+            .lines()
+            .filter(|line| line.trim() == wanted)
             .count()
     }
 
     #[test]
+    #[cfg(all(target_os = "linux", not(feature = "portable")))]
     fn an_isolated_child_is_pid_2_of_its_own_namespace_without_network() {
         if !isolated() {
             return;
@@ -383,6 +528,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(target_os = "linux", not(feature = "portable")))]
     fn an_isolated_child_writes_only_in_its_scratch_tmpfs() {
         if !isolated() {
             return;
@@ -428,30 +574,98 @@ mod tests {
 
     #[test]
     fn nothing_an_isolated_child_started_outlives_it() {
-        if !isolated() {
+        let folder = tempfile::tempdir().unwrap();
+        let (probe, _) = isolation(folder.path());
+        if !probe.guarantees.contains(&Guarantee::NothingOutlives) {
+            eprintln!(
+                "NOT CHECKED: probe runs here ({}) may leave processes",
+                probe.how
+            );
             return;
         }
+        // Without a PID namespace the shell may start nothing: its first fork fails, and it exits.
         let (finished, _) = shell(
             "sleep 641 & setsid sleep 641 & (setsid sleep 641 &); sleep 0.2",
             Duration::from_secs(5),
         );
-        assert_eq!(finished.exit, Exit::Code(0));
+        assert!(
+            matches!(finished.exit, Exit::Code(_)),
+            "{:?}: {}",
+            finished.exit,
+            finished.stderr.text()
+        );
         assert_eq!(
             sleeping("641"),
             0,
-            "every process of the namespace is gone when run returns"
+            "every process the run started is gone when run returns"
         );
         let start = Instant::now();
+        // A shell that cannot fork exits: without namespaces, only the loop that ignores SIGTERM.
+        let spawn = if probe.guarantees.contains(&Guarantee::HiddenFolders) {
+            "setsid sleep 642 & "
+        } else {
+            ""
+        };
         let (finished, _) = shell(
-            "setsid sleep 642 & trap '' TERM; sleep 642",
+            &format!("{spawn}trap '' TERM; while :; do :; done"),
             Duration::from_millis(500),
         );
-        assert_eq!(finished.exit, Exit::TimedOut);
+        assert_eq!(finished.exit, Exit::TimedOut, "{}", finished.stderr.text());
         assert!(
             start.elapsed() < Duration::from_secs(3),
             "{:?}",
             start.elapsed()
         );
         assert_eq!(sleeping("642"), 0, "a timed-out run leaves nothing behind");
+    }
+
+    #[test]
+    #[cfg(any(not(target_os = "linux"), feature = "portable"))]
+    fn a_portable_probe_run_can_start_no_process() {
+        let (finished, _) = shell("sleep 0 && echo started", Duration::from_secs(5));
+        assert_ne!(finished.stdout.text(), "started\n", "the fork was refused");
+        assert!(
+            !finished.stderr.text().is_empty(),
+            "the shell says it could not fork"
+        );
+    }
+
+    #[test]
+    #[cfg(target_os = "macos")]
+    fn a_run_past_its_resident_memory_is_killed_on_macos() {
+        let scratch = tempfile::tempdir().unwrap();
+        let mut job = Job {
+            program: "/usr/bin/perl".into(),
+            args: vec!["-e".into(), "$x = 'x' x (512 << 20); sleep 10".into()],
+            cwd: scratch.path().to_path_buf(),
+            env: Vec::new(),
+            clear_env: true,
+            channel: false,
+            isolate: true,
+            writable: None,
+            hide: Vec::new(),
+            limits: Limits {
+                wall: Duration::from_secs(8),
+                grace: Duration::from_millis(300),
+                address_space: None,
+                resident: Some(64 << 20),
+                cpu_seconds: Some(10),
+                file_size: None,
+                open_files: None,
+                processes: None,
+                output_cap: 1 << 16,
+                channel_cap: 0,
+            },
+        };
+        let finished = run(&job).expect("perl runs");
+        assert_eq!(
+            finished.exit,
+            Exit::MemoryLimit,
+            "{}",
+            finished.stderr.text()
+        );
+        job.limits.resident = None;
+        job.args = vec!["-e".into(), "1".into()];
+        assert_eq!(run(&job).expect("perl runs").exit, Exit::Code(0));
     }
 }

@@ -44,3 +44,14 @@ pub(super) fn apply(bounds: &[Bound]) -> Result<(), Errno> {
     }
     Ok(())
 }
+
+/// `limits` for a probe run that has no PID namespace to die with: it may start no process at all
+/// (RLIMIT_NPROC of 1, which counts the user's processes, so that any fork fails). Nothing else
+/// makes sure that no process it starts outlives it, since one that called setsid(2) has left its
+/// group. (A probe needs no process nor thread of its own.)
+pub(super) fn alone(limits: &Limits) -> Limits {
+    Limits {
+        processes: Some(1),
+        ..limits.clone()
+    }
+}

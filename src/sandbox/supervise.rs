@@ -1,6 +1,7 @@
 //! Watching a spawned child to its end: reading its pipes as they fill, the wall-clock deadline,
-//! then SIGTERM to its whole group and SIGKILL after the grace period, and the reaping that says
-//! how it ended and what it used. Timeouts and signals are handled here and nowhere else.
+//! then SIGTERM to its whole group and SIGKILL after the grace period, the resident-memory
+//! watchdog where the system has no address-space limit, and the reaping that says how it ended
+//! and what it used. Timeouts and signals are handled here and nowhere else.
 
 use super::capture::{Captured, Stream};
 use super::{platform, Exit, Finished, Limits, Usage};
@@ -34,15 +35,15 @@ pub(super) fn watch(
     for stream in &streams {
         rustix::io::ioctl_fionbio(&stream.fd, true)?;
     }
-    let timed_out = wait_for_exit(&mut streams, &exit_watch, group, limits, start)?;
+    let stopped = wait_for_exit(&mut streams, &exit_watch, group, limits, start)?;
     // The child is a zombie: its pid, hence the group id, cannot be reused until it is reaped.
     let _ = rustix::process::kill_process_group(group, Signal::KILL);
     for stream in &mut streams {
         stream.drain(16);
     }
     let (status, usage) = wait_with_usage(&child)?;
-    let exit = if timed_out {
-        Exit::TimedOut
+    let exit = if let Some(stopped) = stopped {
+        stopped
     } else if let Some(signal) = status.signal() {
         Exit::Signal(signal)
     } else {
@@ -71,17 +72,22 @@ fn channel_bytes(captured: Option<Captured>) -> (Option<Vec<u8>>, bool) {
     }
 }
 
+/// How often the resident memory of a child is looked at, where grade watches it.
+const RESIDENT_EVERY: Duration = Duration::from_millis(50);
+
 /// Drains the streams until the child has exited (its exit watch is readable); past the deadline
-/// terminates its group, and past the grace period kills it. Whether the deadline was reached.
+/// terminates its group, and past the grace period kills it; past its resident-memory bound kills
+/// it at once. Why grade stopped it, if it did.
 fn wait_for_exit(
     streams: &mut [Stream],
     exit_watch: &OwnedFd,
     group: Pid,
     limits: &Limits,
     start: Instant,
-) -> io::Result<bool> {
+) -> io::Result<Option<Exit>> {
     let deadline = start + limits.wall;
     let mut terminated_at: Option<Instant> = None;
+    let mut stopped = None;
     loop {
         let now = Instant::now();
         let wake = match terminated_at {
@@ -95,6 +101,7 @@ fn wait_for_exit(
                 Signal::KILL
             };
             let _ = rustix::process::kill_process_group(group, signal);
+            stopped = stopped.or(Some(Exit::TimedOut));
             terminated_at = Some(match terminated_at {
                 None => now,
                 // Once killed it exits promptly; wait for that without a deadline.
@@ -102,8 +109,18 @@ fn wait_for_exit(
             });
             continue;
         }
-        if poll(streams, exit_watch, wake - now)? {
-            return Ok(terminated_at.is_some());
+        let watched = limits.resident.filter(|_| stopped.is_none());
+        let timeout = match watched {
+            Some(_) => (wake - now).min(RESIDENT_EVERY),
+            None => wake - now,
+        };
+        if poll(streams, exit_watch, timeout)? {
+            return Ok(stopped);
+        }
+        if watched.is_some_and(|max| platform::resident_bytes(group).is_some_and(|rss| rss > max)) {
+            let _ = rustix::process::kill_process_group(group, Signal::KILL);
+            stopped = Some(Exit::MemoryLimit);
+            terminated_at = Some(now + Duration::from_secs(3600));
         }
     }
 }

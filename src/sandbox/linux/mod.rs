@@ -27,7 +27,7 @@ mod mount;
 mod plan;
 mod protocol;
 
-use super::{Job, Launch};
+use super::{Guarantee, Isolation, Job, Launch};
 use enter::{enter, fork};
 use plan::{errno_of, Failure, Plan, Step};
 use rustix::io::Errno;
@@ -44,7 +44,7 @@ use std::sync::OnceLock;
 /// rlimits) before the exec. `channel` is the write end of the observation channel, if any.
 pub(super) fn launch(job: &Job, channel: Option<RawFd>) -> io::Result<Launch> {
     let level = if job.isolate {
-        isolation(job).level
+        chosen(job).level
     } else {
         Level::Bare
     };
@@ -70,16 +70,26 @@ pub(super) fn launch(job: &Job, channel: Option<RawFd>) -> io::Result<Launch> {
             Some(Gid::from_raw(NOBODY)),
         )?;
     }
+    let alone;
+    let limits = if job.isolate && job.writable.is_none() && !level.namespaces() {
+        alone = super::rlimits::alone(&job.limits);
+        &alone
+    } else {
+        &job.limits
+    };
     let mut plan = Plan::new(
         level,
         &job.cwd,
         job.writable.as_deref(),
-        Some(&job.limits),
+        Some(limits),
         channel,
     )?;
-    if let (true, Some(fd)) = (mounted, &binary) {
+    if mounted {
+        // By path, not through the descriptor: a bind mount's source must be a mount of the new
+        // namespace (EINVAL otherwise), and /proc/self/fd/N leads to grade's. The mount comes
+        // before the hidden folders are covered, so the path still leads to the binary.
         plan.program = Some((
-            CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))?,
+            CString::new(std::path::absolute(&job.program)?.as_os_str().as_bytes())?,
             CString::new(in_scratch.as_os_str().as_bytes())?,
         ));
     }
@@ -87,12 +97,13 @@ pub(super) fn launch(job: &Job, channel: Option<RawFd>) -> io::Result<Launch> {
     Ok(Launch {
         program,
         arg0,
+        args: job.args.clone(),
         pre_exec: Box::new(move || {
             enter(&plan)
                 .map(drop)
                 .map_err(|failure| io::Error::from(failure.errno))
         }),
-        _hold: binary,
+        _hold: binary.map(|fd| Box::new(fd) as Box<dyn std::any::Any + Send>),
     })
 }
 
@@ -136,6 +147,26 @@ pub(super) fn exit_watch(child: Pid) -> io::Result<OwnedFd> {
         child,
         rustix::process::PidfdFlags::empty(),
     )?)
+}
+
+/// Namespaces leave the address-space limit to the kernel, which enforces it: no watchdog.
+pub(super) fn resident_bytes(_child: Pid) -> Option<u64> {
+    None
+}
+
+/// How probe runs and compiles are shut in, as [`prepare`] found.
+pub(super) fn isolation() -> (Isolation, Isolation) {
+    let describe = |kind, chosen: Option<&Chosen>| {
+        let (level, partial) = chosen.map_or((Level::Bare, 0), |c| (c.level, c.partial));
+        Isolation {
+            how: level.how(kind, partial),
+            guarantees: level.guarantees(kind, partial),
+        }
+    };
+    (
+        describe(Kind::Probe, PROBE_ISOLATION.get()),
+        describe(Kind::Build, BUILD_ISOLATION.get()),
+    )
 }
 
 /// What the system would not allow of the isolation of probe runs and compiles.
@@ -192,6 +223,64 @@ impl Level {
             Level::Namespaces { user: User::Nobody } | Level::Nobody
         )
     }
+
+    fn namespaces(self) -> bool {
+        matches!(self, Level::Namespaces { .. })
+    }
+
+    /// The mechanism, in a few words.
+    fn how(self, kind: Kind, partial: u8) -> String {
+        let mut how = match self {
+            Level::Namespaces { user } => format!(
+                "Linux namespaces (PID, network, mount, IPC, UTS){}, as {}",
+                if partial & PARTIAL_READ_ONLY != 0 {
+                    ", only / read-only"
+                } else {
+                    ", read-only file systems"
+                },
+                match user {
+                    User::Nobody => "nobody",
+                    User::Mapped => "you in a user namespace, without capabilities",
+                    User::Root => "root without capabilities",
+                }
+            ),
+            Level::Nobody => {
+                "no namespaces (refused): own process group, rlimits, as nobody".into()
+            }
+            Level::Bare => "no namespaces (refused): own process group, rlimits".into(),
+        };
+        if kind == Kind::Probe && !self.namespaces() {
+            how.push_str(", no process of its own");
+        }
+        how
+    }
+
+    /// What a child of `kind` is guaranteed at this level.
+    fn guarantees(self, kind: Kind, partial: u8) -> Vec<Guarantee> {
+        let mut guarantees = Vec::new();
+        match self {
+            Level::Namespaces { .. } => {
+                guarantees.extend([
+                    Guarantee::NoNetwork,
+                    Guarantee::HiddenFolders,
+                    Guarantee::CannotSignalGrade,
+                    Guarantee::NothingOutlives,
+                ]);
+                if partial & PARTIAL_READ_ONLY == 0 {
+                    guarantees.push(Guarantee::WritesOnlyScratch);
+                }
+            }
+            // As nobody, RLIMIT_NPROC of 1 binds: it can start no process (see rlimits::alone).
+            Level::Nobody if kind == Kind::Probe => {
+                guarantees.extend([Guarantee::CannotSignalGrade, Guarantee::NothingOutlives])
+            }
+            Level::Bare if kind == Kind::Probe && !rustix::process::geteuid().is_root() => {
+                guarantees.push(Guarantee::NothingOutlives)
+            }
+            Level::Nobody | Level::Bare => {}
+        }
+        guarantees
+    }
 }
 
 /// What an isolated child is: the two are rehearsed and described apart.
@@ -204,15 +293,17 @@ enum Kind {
 }
 
 /// The level isolated children get, and what it lacks, in words.
-struct Isolation {
+struct Chosen {
     level: Level,
+    /// What [`enter`] did less well than intended ([`PARTIAL_READ_ONLY`], [`HOST_PROC`]).
+    partial: u8,
     notes: Vec<String>,
 }
 
-static PROBE_ISOLATION: OnceLock<Isolation> = OnceLock::new();
-static BUILD_ISOLATION: OnceLock<Isolation> = OnceLock::new();
+static PROBE_ISOLATION: OnceLock<Chosen> = OnceLock::new();
+static BUILD_ISOLATION: OnceLock<Chosen> = OnceLock::new();
 
-fn isolation(job: &Job) -> &'static Isolation {
+fn chosen(job: &Job) -> &'static Chosen {
     match &job.writable {
         None => PROBE_ISOLATION.get_or_init(|| choose(Kind::Probe, &job.cwd, None)),
         Some(writable) => {
@@ -223,7 +314,7 @@ fn isolation(job: &Job) -> &'static Isolation {
 
 /// Tries the strongest level this process may have, then the weaker ones, each in a throwaway child
 /// that runs the same code as a real run, up to the exec.
-fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Isolation {
+fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Chosen {
     let root = rustix::process::geteuid().is_root();
     let candidates: &[Level] = match (kind, root) {
         (Kind::Probe, true) => &[Level::Namespaces { user: User::Nobody }, Level::Nobody],
@@ -234,16 +325,18 @@ fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Isolation {
     for &level in candidates {
         match rehearse(level, cwd, writable) {
             Ok(partial) => {
-                return Isolation {
+                return Chosen {
                     level,
+                    partial,
                     notes: describe(kind, level, refused, partial),
                 }
             }
             Err(failure) => refused = refused.or(Some(failure)),
         }
     }
-    Isolation {
+    Chosen {
         level: Level::Bare,
+        partial: 0,
         notes: describe(kind, Level::Bare, refused, 0),
     }
 }
@@ -305,18 +398,13 @@ fn rehearse(level: Level, cwd: &Path, writable: Option<&Path>) -> Result<u8, Fai
         errno: errno_of(&e),
     };
     let mut plan = Plan::new(level, cwd, writable, None, None).map_err(plan_failed)?;
-    // grade's own binary stands in for the probe's, mounted as a real run mounts it.
-    let program = rustix::fs::open(
-        c"/proc/self/exe",
-        rustix::fs::OFlags::PATH | rustix::fs::OFlags::CLOEXEC,
-        rustix::fs::Mode::empty(),
-    )
-    .ok()
-    .filter(|_| matches!(level, Level::Namespaces { .. }) && writable.is_none());
-    if let Some(fd) = &program {
+    // grade's own binary stands in for the probe's, mounted as a real run mounts it (by path).
+    let program = std::env::current_exe()
+        .ok()
+        .filter(|_| matches!(level, Level::Namespaces { .. }) && writable.is_none());
+    if let Some(exe) = &program {
         plan.program = Some((
-            CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))
-                .map_err(|e| plan_failed(e.into()))?,
+            CString::new(exe.as_os_str().as_bytes()).map_err(|e| plan_failed(e.into()))?,
             CString::new(cwd.join(PROGRAM_IN_SCRATCH).as_os_str().as_bytes())
                 .map_err(|e| plan_failed(e.into()))?,
         ));

@@ -98,7 +98,7 @@ fn tmpfs_if_there(
     }
 }
 
-/// Mounts the probe's binary (`source`, `/proc/self/fd/N`) read-only at `target` in the scratch
+/// Mounts the probe's binary (`source`, its path) read-only at `target` in the scratch
 /// tmpfs, where the probe can exec and read it.
 fn program(source: &CStr, target: &CStr) -> Result<(), Errno> {
     let mount_point = rustix::fs::open(

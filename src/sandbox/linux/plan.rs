@@ -35,8 +35,8 @@ pub(super) struct Plan {
     pub(super) channel: Option<RawFd>,
     /// Folders to cover with an empty read-only tmpfs.
     pub(super) hide: Vec<CString>,
-    /// The program to bind-mount read-only in the scratch tmpfs, and where: `/proc/self/fd/N` of
-    /// a descriptor opened before the fork, and a path inside the scratch folder.
+    /// The program to bind-mount read-only in the scratch tmpfs, and where: its absolute path, and
+    /// a path inside the scratch folder.
     pub(super) program: Option<(CString, CString)>,
 }
 
