@@ -64,12 +64,12 @@ pub struct Graded {
 /// when every submission was graded (whatever its score), 2 otherwise.
 pub fn run(request: BatchRequest) -> Result<u8> {
     let started = Instant::now();
-    let (all, out) = gather(&request)?;
-    let folder = folder_of(&all);
     let shard = match &request.shard {
         Some(spec) => Some(spec.resolve(&|name| std::env::var(name).ok())?),
         None => None,
     };
+    let (all, out) = gather(&request, shard)?;
+    let folder = folder_of(&all);
     let entries = share(all, shard);
     if let Some(shard) = shard {
         eprintln!(
@@ -174,17 +174,22 @@ fn results(
     })
 }
 
-/// The submissions to grade, and the folder (made) where their grades go.
-fn gather(request: &BatchRequest) -> Result<(Vec<Entry>, PathBuf)> {
+/// The submissions to grade, and the folder (made) where their grades go: by default, a shard's
+/// in a folder of its own (`grades/shard-K`), so that shards sharing a disk do not write over
+/// each other.
+fn gather(request: &BatchRequest, shard: Option<class::Shard>) -> Result<(Vec<Entry>, PathBuf)> {
     if !request.submissions.is_dir() {
         return Err(Error::Usage(format!(
             "{}: no such folder of submissions",
             request.submissions.display()
         )));
     }
-    let out = match request.out.clone() {
-        Some(out) => out,
-        None => default_out(&request.submissions)?,
+    let out = match (request.out.clone(), shard) {
+        (Some(out), _) => out,
+        (None, None) => default_out(&request.submissions)?,
+        (None, Some(shard)) => {
+            default_out(&request.submissions)?.join(format!("shard-{}", shard.index + 1))
+        }
     };
     let entries = entries(&request.submissions, &out)?;
     if entries.is_empty() {

@@ -513,6 +513,37 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn results_with_nan_read_back_as_they_were_written() {
+        // JSON has no NaN: serde_json writes null, which must read back (as `grade merge` reads a
+        // shard's results) rather than refuse the shard.
+        let mut results = class();
+        let Outcome::Graded(report) = &mut results.submissions[1].outcome else {
+            unreachable!()
+        };
+        let worst = report.checks[1].worst.as_mut().unwrap();
+        worst.expected = f64::NAN;
+        worst.got = f64::INFINITY;
+        report.charts.push(crate::score::Chart {
+            check: "fit.loss_values".into(),
+            title: "loss".into(),
+            key: "losses".into(),
+            submission: Some(vec![0.5, f64::NAN]),
+            reference: None,
+        });
+        let text = serde_json::to_string(&results).unwrap();
+        let back: Results = serde_json::from_str(&text).unwrap();
+        let report = back.submissions[1].report().unwrap();
+        let worst = report.checks[1].worst.as_ref().unwrap();
+        assert!(worst.expected.is_nan() && worst.got.is_nan(), "{worst:?}");
+        let series = report.charts[0].submission.as_ref().unwrap();
+        assert_eq!(series[0], 0.5);
+        assert!(series[1].is_nan());
+        assert_eq!(report.charts[0].reference, None);
+        // Written again, it is the same text.
+        assert_eq!(serde_json::to_string(&back).unwrap(), text);
+    }
+
+    #[test]
     fn bins_cover_every_score_once_and_the_maximum_is_in_the_last() {
         let mut summary = summarise(&class());
         summary.max_score = 100;

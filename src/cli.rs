@@ -71,8 +71,9 @@ enum Command {
         /// A folder with one entry per submission: a .rs file, or a folder laid out like the
         /// exercise (named after the student).
         submissions: PathBuf,
-        /// Where grades.csv, the class report and the reports go [default: `grades` beside SUBMISSIONS, i.e.
-        /// SUBMISSIONS/../grades; ./grades when SUBMISSIONS has no parent].
+        /// Where grades.csv, the class report and the reports go [default: `grades` beside
+        /// SUBMISSIONS, i.e. SUBMISSIONS/../grades (./grades when SUBMISSIONS has no parent);
+        /// with --shard K/N, its folder shard-K].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Derive every scenario's seed from N instead of the shipped seeds (needs the reference

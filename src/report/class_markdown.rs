@@ -32,6 +32,11 @@ mod words {
     pub const YES: &str = "yes";
     pub const NO: &str = "no";
     pub const NOTHING: &str = "None.";
+
+    /// "3 submissions", "1 submission".
+    pub fn submissions(n: usize) -> String {
+        format!("{n} submission{}", if n == 1 { "" } else { "s" })
+    }
 }
 
 pub fn render(s: &ClassSummary) -> String {
@@ -144,7 +149,7 @@ fn unexplained(md: &mut String, s: &ClassSummary) {
             "#### `{}` ({}): {}\n",
             code(&group.check),
             text(&group.title),
-            group.failures.len()
+            words::submissions(group.failures.len())
         );
         for f in &group.failures {
             let _ = writeln!(md, "- {}: {}", link(s, &f.name), text(&f.text));
@@ -218,7 +223,8 @@ fn text(raw: &str) -> String {
             '>' => out.push_str("&gt;"),
             '\n' => out.push_str("<br>"),
             '\r' => {}
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '~' => {
+            // `(` and `!` need no escape: with `[` escaped they cannot start a link or an image.
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -255,7 +261,7 @@ mod tests {
         }
         assert!(!md.contains("<script"), "{md}");
         assert!(
-            md.contains("[&lt;script&gt;alert\\(\"x\"\\)&lt;/script&gt;'](reports/%3Cscript"),
+            md.contains("[&lt;script&gt;alert(\"x\")&lt;/script&gt;'](reports/%3Cscript"),
             "{md}"
         );
         assert!(
