@@ -58,6 +58,7 @@ mod words {
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;\
 padding:0 1em;color:#222}h1{margin-bottom:.2em}table{border-collapse:collapse;margin:1em 0}\
 th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}\
+td.err{overflow-wrap:anywhere}\
 td.n{text-align:right;white-space:nowrap}dl.counts{display:flex;flex-wrap:wrap;gap:1.5em}dl.counts dt{color:#666}\
 dl.counts dd{margin:0;font-size:1.6em}code{background:#f3f3f3;padding:0 .2em}\
 figure{margin:1em 0}details{margin:.5em 0}.err{color:#a00}";
