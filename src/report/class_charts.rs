@@ -21,6 +21,8 @@ pub fn histogram(summary: &ClassSummary) -> Result<String, String> {
     let bins = summary.bins();
     let n = (bins.len() as u32).max(1);
     let tallest = bins.iter().map(|b| b.2).max().unwrap_or(0) as u32;
+    // Room above the tallest bar, so that it does not touch the frame.
+    let top = tallest + tallest.div_ceil(10).max(1);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
@@ -30,7 +32,7 @@ pub fn histogram(summary: &ClassSummary) -> Result<String, String> {
             .x_label_area_size(40)
             .y_label_area_size(48)
             // plotters' integer ranges hold both ends: 0..n - 1 is n segments.
-            .build_cartesian_2d((0u32..n - 1).into_segmented(), 0u32..tallest + 1)
+            .build_cartesian_2d((0u32..n - 1).into_segmented(), 0u32..top)
             .map_err(|e| e.to_string())?;
         let label = |value: &SegmentValue<u32>| match value {
             SegmentValue::CenterOf(i) => bins
@@ -48,9 +50,10 @@ pub fn histogram(summary: &ClassSummary) -> Result<String, String> {
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(WHITE)
             .x_labels(n as usize)
             .x_label_formatter(&label)
-            .y_labels((tallest as usize + 1).min(10))
+            .y_labels((top as usize + 1).min(10))
             .y_label_formatter(&|y| y.to_string())
             .x_desc(words::SCORE)
             .y_desc(words::SUBMISSIONS)
@@ -101,6 +104,7 @@ pub fn pass_rates(summary: &ClassSummary) -> Result<String, String> {
         chart
             .configure_mesh()
             .disable_y_mesh()
+            .light_line_style(WHITE)
             .y_labels(n.max(1) as usize)
             .y_label_formatter(&label)
             .x_labels(11)
@@ -158,6 +162,27 @@ mod tests {
         let svg = pass_rates(&summary).unwrap();
         assert!(svg.contains("\nbackward.d_biases\n"), "{svg}");
         assert!(svg.contains("\ntrain.loss_decreases\n"), "{svg}");
+    }
+
+    #[test]
+    fn every_size_of_class_and_exercise_draws() {
+        let mut summary = summarise(&class());
+        for max in [1, 3, 7, 35, 100, 1000] {
+            for count in [0usize, 1, 2, 9, 10, 11, 99, 1000, 12_345] {
+                summary.max_score = max;
+                summary.scores = (0..count).map(|i| (i as u32 * 7) % (max + 1)).collect();
+                let svg = histogram(&summary).unwrap_or_else(|e| panic!("{max}, {count}: {e}"));
+                assert!(
+                    svg.ends_with("</svg>\n") || svg.ends_with("</svg>"),
+                    "{max}, {count}"
+                );
+                for c in &mut summary.checks {
+                    c.graded = count;
+                    c.passed = count / 3;
+                }
+                pass_rates(&summary).unwrap_or_else(|e| panic!("{max}, {count}: {e}"));
+            }
+        }
     }
 
     #[test]

@@ -132,9 +132,9 @@ fn charts(html: &mut String, s: &ClassSummary) {
         "<h2 id=\"distribution\">{}</h2>",
         esc(words::DISTRIBUTION)
     );
-    figure(html, "histogram", class_charts::histogram(s));
+    figure(html, "histogram", || class_charts::histogram(s));
     let _ = writeln!(html, "<h2 id=\"checks\">{}</h2>", esc(words::CHECKS));
-    figure(html, "pass-rates", class_charts::pass_rates(s));
+    figure(html, "pass-rates", || class_charts::pass_rates(s));
     let _ = writeln!(
         html,
         "<table id=\"check-table\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -159,8 +159,11 @@ fn charts(html: &mut String, s: &ClassSummary) {
     html.push_str("</table>\n");
 }
 
-/// A chart, or a line saying why it is missing.
-fn figure(html: &mut String, id: &str, svg: Result<String, String>) {
+/// A chart, or a line saying why it is missing: a chart that cannot be drawn (plotters panics on
+/// some ranges in debug builds) costs the page that chart, never the batch its output.
+fn figure(html: &mut String, id: &str, draw: impl FnOnce() -> Result<String, String>) {
+    let svg = std::panic::catch_unwind(std::panic::AssertUnwindSafe(draw))
+        .unwrap_or_else(|_| Err("the plotting library panicked".into()));
     match svg {
         Ok(svg) => {
             let _ = writeln!(html, "<figure id=\"{id}\">\n{svg}\n</figure>");
