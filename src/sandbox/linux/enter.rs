@@ -25,10 +25,11 @@ pub(super) fn enter(plan: &Plan) -> Result<u8, Failure> {
     }
     let partial = match plan.level {
         Level::Namespaces { user } => enter_namespaces(plan, user)?,
-        Level::Nobody | Level::Bare => 0,
+        // Started by the portable isolation, never through here.
+        Level::Portable => 0,
     };
     if plan.level.nobody() {
-        become_nobody(matches!(plan.level, Level::Namespaces { .. }))?;
+        become_nobody()?;
     }
     // After the change of user: RLIMIT_NPROC checked at setuid would make the exec itself fail.
     crate::sandbox::rlimits::apply(&plan.limits).map_err(Failure::at(Step::Limits))?;
@@ -108,17 +109,13 @@ fn on_sigterm(handler: extern "C" fn(libc::c_int)) {
     unsafe { libc::signal(libc::SIGTERM, handler as *const () as libc::sighandler_t) };
 }
 
-/// Drops every group and becomes `nobody`.
-fn become_nobody(in_namespaces: bool) -> Result<(), Failure> {
+/// Drops every group and becomes `nobody` (in the namespaces, whose init dies with grade: the
+/// parent-death signal a change of user clears is not needed there).
+fn become_nobody() -> Result<(), Failure> {
     let (uid, gid) = (Uid::from_raw(NOBODY), Gid::from_raw(NOBODY));
     rustix::thread::set_thread_groups(&[]).map_err(Failure::at(Step::Groups))?;
     rustix::thread::set_thread_res_gid(gid, gid, gid).map_err(Failure::at(Step::Gid))?;
     rustix::thread::set_thread_res_uid(uid, uid, uid).map_err(Failure::at(Step::Uid))?;
-    if !in_namespaces {
-        // A change of user clears the parent-death signal.
-        rustix::process::set_parent_process_death_signal(Some(Signal::KILL))
-            .map_err(Failure::at(Step::DeathSignal))?;
-    }
     Ok(())
 }
 

@@ -46,8 +46,11 @@ pub(super) fn launch(job: &Job, channel: Option<RawFd>) -> io::Result<Launch> {
     let level = if job.isolate {
         chosen(job).level
     } else {
-        Level::Bare
+        Level::Portable
     };
+    if level == Level::Portable {
+        return without_namespaces(job, channel);
+    }
     let binary = program_descriptor(job, level)?;
     // In its own mount namespace the probe is exec'd from a bind mount of its binary inside the
     // scratch folder: the binary's own folder may be hidden, and the probe must be able to read
@@ -70,18 +73,11 @@ pub(super) fn launch(job: &Job, channel: Option<RawFd>) -> io::Result<Launch> {
             Some(Gid::from_raw(NOBODY)),
         )?;
     }
-    let alone;
-    let limits = if job.isolate && job.writable.is_none() && !level.namespaces() {
-        alone = super::rlimits::alone(&job.limits);
-        &alone
-    } else {
-        &job.limits
-    };
     let mut plan = Plan::new(
         level,
         &job.cwd,
         job.writable.as_deref(),
-        Some(limits),
+        Some(&job.limits),
         channel,
     )?;
     if mounted {
@@ -105,6 +101,28 @@ pub(super) fn launch(job: &Job, channel: Option<RawFd>) -> io::Result<Launch> {
         }),
         _hold: binary.map(|fd| Box::new(fd) as Box<dyn std::any::Any + Send>),
     })
+}
+
+/// Where the kernel refuses namespaces, and for a child that is not isolated: the portable
+/// isolation (the same code that macOS runs, so that this path is the one `--features portable`
+/// tests), with what Linux adds for nothing: the child dies with grade, and no set-user-ID
+/// program gives it back a privilege. Both after the portable steps: a change of user clears the
+/// parent-death signal.
+fn without_namespaces(job: &Job, channel: Option<RawFd>) -> io::Result<Launch> {
+    let mut launch = super::portable::launch(job, channel)?;
+    let parent = rustix::process::getpid();
+    let mut portable = launch.pre_exec;
+    launch.pre_exec = Box::new(move || {
+        portable()?;
+        rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::KILL))?;
+        if rustix::process::getppid() != Some(parent) {
+            // SAFETY: _exit is async-signal-safe; grade is gone, there is no one to run for.
+            unsafe { libc::_exit(1) };
+        }
+        rustix::thread::set_no_new_privs(true)?;
+        Ok(())
+    });
+    Ok(launch)
 }
 
 /// A descriptor of the program, when it must be exec'd through one: as `nobody` the probe may be
@@ -157,7 +175,7 @@ pub(super) fn resident_bytes(_child: Pid) -> Option<u64> {
 /// How probe runs and compiles are shut in, as [`prepare`] found.
 pub(super) fn isolation() -> (Isolation, Isolation) {
     let describe = |kind, chosen: Option<&Chosen>| {
-        let (level, partial) = chosen.map_or((Level::Bare, 0), |c| (c.level, c.partial));
+        let (level, partial) = chosen.map_or((Level::Portable, 0), |c| (c.level, c.partial));
         Isolation {
             how: level.how(kind, partial),
             guarantees: level.guarantees(kind, partial),
@@ -184,6 +202,10 @@ pub(super) fn prepare(folder: &Path) {
     BUILD_ISOLATION.get_or_init(|| choose(Kind::Build, folder, Some(folder)));
 }
 
+/// The variable that makes isolated children skip the namespaces for the portable isolation
+/// (`portable`): what a machine that refuses namespaces runs, tried on one that allows them.
+pub(super) const ISOLATION_ENV: &str = "GRADE_ISOLATION";
+
 /// The user an isolated child becomes when grade runs as root.
 const NOBODY: u32 = 65534;
 
@@ -198,10 +220,8 @@ const PROGRAM_IN_SCRATCH: &str = ".probe";
 enum Level {
     /// New PID, network, mount, IPC and UTS namespaces, read-only file systems, as `user`.
     Namespaces { user: User },
-    /// Only as `nobody`: grade is root but may not make namespaces.
-    Nobody,
-    /// Only a process group and rlimits.
-    Bare,
+    /// The kernel refused namespaces: the portable isolation (`super::portable`).
+    Portable,
 }
 
 /// Who an isolated child runs as, in its namespaces.
@@ -218,19 +238,12 @@ enum User {
 
 impl Level {
     fn nobody(self) -> bool {
-        matches!(
-            self,
-            Level::Namespaces { user: User::Nobody } | Level::Nobody
-        )
-    }
-
-    fn namespaces(self) -> bool {
-        matches!(self, Level::Namespaces { .. })
+        self == Level::Namespaces { user: User::Nobody }
     }
 
     /// The mechanism, in a few words.
     fn how(self, kind: Kind, partial: u8) -> String {
-        let mut how = match self {
+        match self {
             Level::Namespaces { user } => format!(
                 "Linux namespaces (PID, network, mount, IPC, UTS){}, as {}",
                 if partial & PARTIAL_READ_ONLY != 0 {
@@ -244,42 +257,36 @@ impl Level {
                     User::Root => "root without capabilities",
                 }
             ),
-            Level::Nobody => {
-                "no namespaces (refused): own process group, rlimits, as nobody".into()
-            }
-            Level::Bare => "no namespaces (refused): own process group, rlimits".into(),
-        };
-        if kind == Kind::Probe && !self.namespaces() {
-            how.push_str(", no process of its own");
+            Level::Portable => format!("no namespaces, {}", portable(kind).how),
         }
-        how
     }
 
     /// What a child of `kind` is guaranteed at this level.
     fn guarantees(self, kind: Kind, partial: u8) -> Vec<Guarantee> {
-        let mut guarantees = Vec::new();
         match self {
             Level::Namespaces { .. } => {
-                guarantees.extend([
+                let mut guarantees = vec![
                     Guarantee::NoNetwork,
                     Guarantee::HiddenFolders,
                     Guarantee::CannotSignalGrade,
                     Guarantee::NothingOutlives,
-                ]);
+                ];
                 if partial & PARTIAL_READ_ONLY == 0 {
                     guarantees.push(Guarantee::WritesOnlyScratch);
                 }
+                guarantees
             }
-            // As nobody, RLIMIT_NPROC of 1 binds: it can start no process (see rlimits::alone).
-            Level::Nobody if kind == Kind::Probe => {
-                guarantees.extend([Guarantee::CannotSignalGrade, Guarantee::NothingOutlives])
-            }
-            Level::Bare if kind == Kind::Probe && !rustix::process::geteuid().is_root() => {
-                guarantees.push(Guarantee::NothingOutlives)
-            }
-            Level::Nobody | Level::Bare => {}
+            Level::Portable => portable(kind).guarantees,
         }
-        guarantees
+    }
+}
+
+/// The portable isolation of a child of `kind`.
+fn portable(kind: Kind) -> Isolation {
+    let (probe, build) = super::portable::isolation();
+    match kind {
+        Kind::Probe => probe,
+        Kind::Build => build,
     }
 }
 
@@ -315,9 +322,21 @@ fn chosen(job: &Job) -> &'static Chosen {
 /// Tries the strongest level this process may have, then the weaker ones, each in a throwaway child
 /// that runs the same code as a real run, up to the exec.
 fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Chosen {
+    if std::env::var_os(ISOLATION_ENV).is_some_and(|v| v == "portable") {
+        return Chosen {
+            level: Level::Portable,
+            partial: 0,
+            notes: describe(
+                kind,
+                Level::Portable,
+                format!(" ({ISOLATION_ENV}=portable asks for it)"),
+                0,
+            ),
+        };
+    }
     let root = rustix::process::geteuid().is_root();
     let candidates: &[Level] = match (kind, root) {
-        (Kind::Probe, true) => &[Level::Namespaces { user: User::Nobody }, Level::Nobody],
+        (Kind::Probe, true) => &[Level::Namespaces { user: User::Nobody }],
         (Kind::Build, true) => &[Level::Namespaces { user: User::Root }],
         (_, false) => &[Level::Namespaces { user: User::Mapped }],
     };
@@ -328,16 +347,16 @@ fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Chosen {
                 return Chosen {
                     level,
                     partial,
-                    notes: describe(kind, level, refused, partial),
+                    notes: describe(kind, level, why(refused), partial),
                 }
             }
             Err(failure) => refused = refused.or(Some(failure)),
         }
     }
     Chosen {
-        level: Level::Bare,
+        level: Level::Portable,
         partial: 0,
-        notes: describe(kind, Level::Bare, refused, 0),
+        notes: describe(kind, Level::Portable, why(refused), 0),
     }
 }
 
@@ -345,34 +364,28 @@ fn choose(kind: Kind, cwd: &Path, writable: Option<&Path>) -> Chosen {
 const PARTIAL_READ_ONLY: u8 = 1;
 const HOST_PROC: u8 = 2;
 
-fn describe(kind: Kind, level: Level, refused: Option<Failure>, partial: u8) -> Vec<String> {
-    let why = refused.map_or(String::new(), |failure| format!(" ({failure})"));
+/// Why namespaces are not used, in words for a note: the step the kernel refused.
+fn why(refused: Option<Failure>) -> String {
+    refused.map_or(String::new(), |failure| format!(" ({failure})"))
+}
+
+fn describe(kind: Kind, level: Level, why: String, partial: u8) -> Vec<String> {
     let mut notes = Vec::new();
-    let who = if rustix::process::geteuid().is_root() {
-        "root"
-    } else {
-        "you"
-    };
     let runs = match kind {
         Kind::Probe => "probe runs",
         Kind::Build => "compiles",
     };
     match (kind, level) {
         (_, Level::Namespaces { .. }) => {}
-        (_, Level::Nobody) => notes.push(format!(
-            "probe runs are not in their own namespaces{why}: a submission can reach the network, \
-             leave behind a process that left its process group, and write wherever the user \
-             nobody may"
+        (Kind::Probe, Level::Portable) => notes.push(format!(
+            "probe runs are not in their own namespaces{why}: they get the portable isolation \
+             (`grade doctor` says what it guarantees): a submission can reach the network and \
+             read and write what its user may"
         )),
-        (Kind::Probe, Level::Bare) => notes.push(format!(
-            "probe runs are not in their own namespaces and run as {who}{why}: a submission can \
-             reach the network, leave behind a process that left its process group, signal grade, \
-             and write wherever {who} may"
-        )),
-        (Kind::Build, Level::Bare) => notes.push(format!(
-            "compiles are not in their own namespaces and run as {who}{why}: rustc and its linker \
-             could reach the network and write wherever {who} may; only their limits on memory, \
-             CPU time and file size bound them"
+        (Kind::Build, Level::Portable) => notes.push(format!(
+            "compiles are not in their own namespaces{why}: rustc and its linker could reach the \
+             network and write wherever you may; only their limits on memory, CPU time and file \
+             size bound them"
         )),
     }
     if partial & PARTIAL_READ_ONLY != 0 {
