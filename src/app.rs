@@ -182,6 +182,26 @@ pub fn bless(exercise: &Path, common: Common) -> Result<u8> {
     Ok(EXIT_PASSED)
 }
 
+/// `grade new`: scaffolds an exercise, then blesses it (its `expected.json`), so that `grade
+/// validate` passes on it at once. The files stay when blessing fails (no toolchain, say), and
+/// the error says so.
+pub fn new(folder: &Path, name: Option<&str>, common: Common) -> Result<u8> {
+    let made = crate::scaffold::create(folder, name)?;
+    let mut listing = format!("created the exercise `{}`:\n", made.name);
+    for file in &made.files {
+        listing.push_str(&format!("  {}\n", file.display()));
+    }
+    print(&listing);
+    bless(folder, common)?;
+    print(&format!(
+        "next: `grade validate {0}` proves it; edit the stub, the probe and exercise.toml from \
+         there (then `grade bless {0}`), and hand out {0} alone: the solutions stay in {1}\n",
+        made.exercise.display(),
+        made.solutions.display()
+    ));
+    Ok(EXIT_PASSED)
+}
+
 /// A grader whose slow steps (the dependencies, the reference) are announced: on a terminal as a
 /// live line that disappears when done, in a log as one line per step.
 pub(crate) fn grader(

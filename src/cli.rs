@@ -10,8 +10,10 @@ use grade::watch::WatchRequest;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Grades a student's backpropagation exercise: compiles their module, runs it beside the reference
-/// on fixed seeds, checks the gradients and the training, and prints a scored report.
+/// A grader for Rust exercises (exercises/backprop, exercises/forward): compiles the student's
+/// module, runs it in a sandbox beside the reference on fixed seeds, judges it with the checks of the
+/// exercise's exercise.toml, and prints a scored report with a hint for each known mistake.
+/// Instructors: `grade new` starts an exercise (see docs/authoring.md).
 ///
 /// Exit codes: 0 every check passed; 1 graded, some check did not pass (a submission that does not
 /// compile is graded); 2 could not grade (bad arguments, a bad exercise.toml, a missing file, no
@@ -57,6 +59,20 @@ enum Command {
     Bless {
         /// The exercise folder, with the reference and the known mistakes beside it.
         exercise: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// For instructors: scaffold a new exercise in FOLDER (new or empty): a stub with todo!(), a
+    /// reference, a probe with one scenario, an exercise.toml with one check, a catalogue with one
+    /// known mistake, and its expected.json, so that `grade validate FOLDER` passes at once. The
+    /// reference and mistakes go to a solutions/ folder beside the exercises' folder (see
+    /// docs/authoring.md).
+    New {
+        /// The folder to create (or an empty one), e.g. exercises/dot-product.
+        folder: PathBuf,
+        /// The exercise's name [default: FOLDER's own name].
+        #[arg(long)]
+        name: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -153,12 +169,12 @@ enum CacheAction {
 
 #[derive(Args)]
 struct GradeArgs {
-    /// The exercise folder (holding exercise.toml), e.g. exercises/backprop.
+    /// The exercise folder (holding exercise.toml), e.g. exercises/backprop or exercises/forward.
     #[arg(required = true)]
     exercise: Option<PathBuf>,
 
     /// Grade this submission instead of the one inside the exercise folder: a .rs file, or a folder
-    /// laid out like the exercise (src/backprop.rs). Everything else comes from EXERCISE.
+    /// laid out like the exercise (e.g. src/backprop.rs). Everything else comes from EXERCISE.
     #[arg(long, short, value_name = "PATH")]
     submission: Option<PathBuf>,
 
@@ -281,6 +297,11 @@ pub fn main() -> ExitCode {
             common,
         }) => app::validate(&exercise, seed, seeds, common.into()),
         Some(Command::Bless { exercise, common }) => app::bless(&exercise, common.into()),
+        Some(Command::New {
+            folder,
+            name,
+            common,
+        }) => app::new(&folder, name.as_deref(), common.into()),
         Some(Command::Doctor {
             cache_dir,
             cache_max,

@@ -111,6 +111,21 @@ pub enum Error {
 
     #[error("{0}")]
     Usage(String),
+
+    /// `grade new` was pointed at a folder that already holds something.
+    #[error(
+        "{} already exists and is not an empty folder: `grade new` writes a new exercise only into an \
+         empty or new folder, so that nothing is overwritten",
+        path.display()
+    )]
+    NotEmpty { path: PathBuf },
+
+    /// `grade new` cannot name an exercise after this.
+    #[error(
+        "`{name}` cannot name an exercise: {why} (pass --name NAME: lowercase letters, digits, `_` \
+         and `-`, starting with a letter)"
+    )]
+    BadName { name: String, why: String },
 }
 
 /// Why `grade merge` refuses to combine shards: merging them would lose or double a grade.

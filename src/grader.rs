@@ -82,6 +82,7 @@ impl Grader {
             &spec.dir,
             spec.library.as_deref(),
             &spec.optimize,
+            &spec.harness_features,
             &*options.progress,
         )
         .map_err(|e| e.in_cache(&cache.root))?;
@@ -516,6 +517,17 @@ impl Grader {
             }
             (Some(blessed), None) => {
                 let changed = known::changed_inputs(&blessed.inputs, &inputs);
+                if changed.iter().any(|c| c == known::HARNESS_INPUT) {
+                    return Err(Error::Reference {
+                        what: "is not in this copy of the exercise".into(),
+                        message: format!(
+                            "{} was made by a `grade` with another probe harness than this one. \
+                             Install the version of grade your course gives, or ask for a fresh \
+                             copy of the exercise.",
+                            self.spec.expected.display()
+                        ),
+                    });
+                }
                 return Err(Error::Reference {
                     what: "is not in this copy of the exercise".into(),
                     message: format!(

@@ -219,7 +219,12 @@ fn probe(
     cache: &Cache,
     trusted: bool,
 ) -> Result<Outcome> {
-    let scratch = cache.scratch("run-")?;
+    let scratch = sandbox::scratch().at(|| {
+        format!(
+            "creating a working folder in {}",
+            std::env::temp_dir().display()
+        )
+    })?;
     let home = scratch.path().to_string_lossy().to_string();
     let mut env = vec![
         ("HOME".into(), home.clone()),

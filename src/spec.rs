@@ -44,6 +44,8 @@ pub struct Spec {
     pub library: Option<String>,
     /// Dependencies (any depth) to compile at opt-level 1: the few whose code the probe runs hot.
     pub optimize: Vec<String>,
+    /// The optional features of the shared probe harness the probe uses (`ndarray`).
+    pub harness_features: Vec<String>,
     /// Builds other than the submission as written, e.g. its `fit` with a correct `backward`.
     pub variants: Vec<Variant>,
     /// Every probe run, in declaration order.
@@ -224,6 +226,15 @@ struct RawBuild {
     library: Option<String>,
     #[serde(default)]
     optimize: Vec<String>,
+    harness: Option<Spanned<RawHarness>>,
+}
+
+/// `[build] harness = { features = [...] }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHarness {
+    #[serde(default)]
+    features: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -308,6 +319,11 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
         limits: raw.limits,
         library: raw.build.library,
         optimize: raw.build.optimize,
+        harness_features: raw
+            .build
+            .harness
+            .map(|h| h.into_inner().features)
+            .unwrap_or_default(),
         variants,
         scenarios,
         checks,
@@ -354,6 +370,36 @@ impl Reader<'_> {
         }
         if exercise.submission.is_empty() {
             return Err(self.whole("`submission` lists no file".to_string()));
+        }
+        self.build(build)
+    }
+
+    /// `[build]`: a library that does not take the harness's name, harness features it offers.
+    fn build(&self, build: &RawBuild) -> Result<()> {
+        let harness = crate::build::harness::NAME;
+        if let Some(library) = &build.library {
+            let stem = Path::new(library).file_stem().and_then(|s| s.to_str());
+            if stem.map(|s| s.replace('-', "_")).as_deref() == Some(harness) {
+                return Err(self.whole(format!(
+                    "`build.library` `{library}` would be a crate named `{harness}`, the name of \
+                     grade's shared probe harness: rename the file"
+                )));
+            }
+        }
+        let offered = crate::build::harness::features();
+        let Some(asked) = &build.harness else {
+            return Ok(());
+        };
+        for feature in &asked.get_ref().features {
+            if !offered.contains(feature) {
+                return Err(self.at(
+                    asked.span(),
+                    format!(
+                        "the probe harness has no feature `{feature}` (it offers: {})",
+                        offered.join(", ")
+                    ),
+                ));
+            }
         }
         Ok(())
     }

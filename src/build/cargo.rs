@@ -1,8 +1,10 @@
 //! The cargo project that builds the exercise's dependencies and its library. Cargo is used for
 //! this alone, since only it resolves, downloads and builds crates; every build after is a direct
 //! rustc call against what it made. The project is generated from the exercise's `Cargo.toml`, and
-//! what cargo built is read back from its JSON messages, not guessed from file names.
+//! what cargo built is read back from its JSON messages, not guessed from file names. The shared
+//! probe harness is one of its dependencies, written into it from the copy in the binary.
 
+use super::harness;
 use super::invoke::BUILD_FILE_SIZE;
 use super::Toolchain;
 use crate::cache::{write_atomic, Cache, Key};
@@ -16,10 +18,12 @@ use std::process::{ChildStdout, Command, Stdio};
 
 /// The generated project's package: its library is the exercise's.
 const PACKAGE: &str = "grade-deps";
+/// The harness's folder in the generated project (a path dependency, so a workspace member).
+const HARNESS_DIR: &str = "harness";
 
 /// What the exercise asks to be built, read from its folder.
 pub(super) struct Project {
-    /// The dependencies `Cargo.toml` lists.
+    /// The dependencies `Cargo.toml` lists, and the harness.
     pub(super) names: Vec<String>,
     /// Its `[dependencies]` table, as the generated project lists them.
     dependencies: String,
@@ -29,6 +33,8 @@ pub(super) struct Project {
     /// A `[profile.dev.package]` section for each package to build at opt-level 1.
     optimized: String,
     pub(super) library: Option<LibrarySource>,
+    /// The harness's features the exercise asks for.
+    harness_features: Vec<String>,
 }
 
 /// The exercise's `[build] library` file, the generated project's own library.
@@ -41,12 +47,13 @@ pub(super) struct LibrarySource {
 }
 
 impl Project {
-    /// The exercise's `Cargo.toml` and `Cargo.lock`, its `library` file, and the packages to
-    /// `optimize`.
+    /// The exercise's `Cargo.toml` and `Cargo.lock`, its `library` file, the packages to
+    /// `optimize`, and the harness's features it asks for.
     pub(super) fn read(
         exercise: &Path,
         library: Option<&str>,
         optimize: &[String],
+        harness_features: &[String],
     ) -> Result<Project> {
         let path = exercise.join("Cargo.toml");
         let text = std::fs::read_to_string(&path).at(|| format!("reading {}", path.display()))?;
@@ -59,6 +66,16 @@ impl Project {
             .and_then(|d| d.as_table())
             .cloned()
             .unwrap_or_default();
+        if dependencies.contains_key(harness::NAME) {
+            return Err(Error::SpecFile {
+                path,
+                message: format!(
+                    "`{}` is the name of grade's probe harness, which every probe gets: rename \
+                     this dependency",
+                    harness::NAME
+                ),
+            });
+        }
         let edition = manifest
             .get("package")
             .and_then(|p| p.get("edition"))
@@ -69,22 +86,26 @@ impl Project {
             Some(file) => Some(LibrarySource::read(exercise, file)?),
             None => None,
         };
+        let mut names: Vec<String> = dependencies.keys().cloned().collect();
+        names.push(harness::NAME.to_string());
         Ok(Project {
-            names: dependencies.keys().cloned().collect(),
+            names,
             dependencies: toml::to_string(&dependencies).expect("a table serialises"),
             edition,
             lock: std::fs::read(exercise.join("Cargo.lock")).unwrap_or_default(),
             optimized: optimized(optimize, library.as_ref()),
             library,
+            harness_features: harness_features.to_vec(),
         })
     }
 
     /// The key of the folder its builds are kept in: all that cargo builds from but the library,
     /// so that editing the library recompiles it alone (the record of what was built says which
-    /// library it holds).
+    /// library it holds). The harness is in it: a grade with another harness builds its own set.
     pub(super) fn key(&self, toolchain: &Toolchain) -> String {
-        let mut key = Key::new("deps-v4");
+        let mut key = Key::new("deps-v5");
         key.add(toolchain.version.as_bytes())
+            .add(harness::hash(&self.harness_features).as_bytes())
             .add(self.dependencies.as_bytes())
             .add(&self.lock)
             .add(self.edition.as_bytes())
@@ -100,10 +121,11 @@ impl Project {
         format!(
             "[package]\nname = \"{PACKAGE}\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\n\
              publish = false\n\n[workspace]\n\n[lib]\nname = \"{lib_name}\"\npath = \"lib.rs\"\n\n\
-             [profile.dev]\ndebug = false\n\n{optimized}[dependencies]\n{dependencies}",
+             [profile.dev]\ndebug = false\n\n{optimized}[dependencies]\n{dependencies}{harness}",
             edition = self.edition,
             optimized = self.optimized,
             dependencies = self.dependencies,
+            harness = harness::dependency(HARNESS_DIR, &self.harness_features),
         )
     }
 
@@ -114,6 +136,13 @@ impl Project {
         write_if_changed(&dir.join("lib.rs"), library)?;
         if !self.lock.is_empty() {
             write_if_changed(&dir.join("Cargo.lock"), &self.lock)?;
+        }
+        for (relative, text) in harness::FILES {
+            let path = dir.join(HARNESS_DIR).join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).at(|| format!("creating {}", parent.display()))?;
+            }
+            write_if_changed(&path, text.as_bytes())?;
         }
         Ok(())
     }
@@ -317,10 +346,12 @@ struct ArtifactTarget {
     kind: Vec<String>,
 }
 
-/// `registry+https://...#ndarray@0.17.2` or `ndarray 0.17.2 (registry+...)` → `ndarray`.
+/// `registry+https://...#ndarray@0.17.2` or `ndarray 0.17.2 (registry+...)` → `ndarray`; a
+/// path package named as its folder is `path+file:///.../harness#0.1.0` → `harness`.
 fn package_name(id: &str) -> &str {
     match id.rsplit_once('#') {
-        Some((_, tail)) => tail.split('@').next().unwrap_or(tail),
+        Some((_, tail)) if tail.contains('@') => tail.split('@').next().unwrap_or(tail),
+        Some((url, _)) => url.rsplit('/').next().unwrap_or(url),
         None => id.split(' ').next().unwrap_or(id),
     }
 }
@@ -338,6 +369,11 @@ mod tests {
         assert_eq!(
             package_name("ndarray 0.17.2 (registry+https://github.com/rust-lang/crates.io-index)"),
             "ndarray"
+        );
+        assert_eq!(package_name("path+file:///tmp/g/harness#0.1.0"), "harness");
+        assert_eq!(
+            package_name("path+file:///tmp/g/harness-src#harness@0.1.0"),
+            "harness"
         );
     }
 }

@@ -111,8 +111,8 @@ impl Deps {
     }
 }
 
-/// Builds (or finds in the cache) the dependencies listed in the exercise's `Cargo.toml`, and the
-/// exercise's `library` file as the lib target of the same cargo project, so that cargo overlaps
+/// Builds (or finds in the cache) the dependencies listed in the exercise's `Cargo.toml`, the
+/// shared probe harness with `harness_features`, and the exercise's `library` file as the lib target of the same cargo project, so that cargo overlaps
 /// its compile with the dependencies'. rustc shares generic instances between crates built at
 /// opt-levels 0 and 1, so the ndarray code the library instantiates is compiled once instead of in
 /// every build. Everything is compiled at opt-level 0 but the few dependencies `optimize` names,
@@ -131,9 +131,10 @@ pub(crate) fn prepare_deps(
     exercise: &Path,
     library: Option<&str>,
     optimize: &[String],
+    harness_features: &[String],
     progress: &dyn Fn(Progress),
 ) -> Result<Deps> {
-    let project = Project::read(exercise, library, optimize)?;
+    let project = Project::read(exercise, library, optimize, harness_features)?;
     let key = project.key(toolchain);
     let library = project.library.as_ref().map(|l| l.hash.as_str());
     let dir = cache.dir(&[crate::cache::DEPS, &key])?;

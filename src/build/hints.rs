@@ -34,7 +34,7 @@ pub(super) fn explain(messages: &Messages, deps: &Deps) -> String {
 
 /// `diagnostics`, with a note for each crate they name that `deps` does not provide.
 fn missing_crates(diagnostics: &str, deps: &Deps) -> String {
-    let available: Vec<&str> = deps.externs.keys().map(String::as_str).collect();
+    let mut available: Vec<&str> = deps.externs.keys().map(String::as_str).collect();
     let mut missing: Vec<String> = Vec::new();
     for line in diagnostics.lines() {
         for marker in MISSING_CRATE {
@@ -48,6 +48,8 @@ fn missing_crates(diagnostics: &str, deps: &Deps) -> String {
             }
         }
     }
+    // The harness is the probe's, not a crate students are offered.
+    available.retain(|name| *name != super::harness::NAME);
     let mut text = diagnostics.trim_end().to_string();
     for name in missing {
         text.push_str(&format!(

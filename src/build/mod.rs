@@ -15,6 +15,7 @@
 mod cargo;
 mod classify;
 mod deps;
+pub(crate) mod harness;
 mod hints;
 mod invoke;
 mod records;

@@ -35,16 +35,13 @@ pub(super) fn launch(job: &Job, channel: Option<RawFd>) -> io::Result<Launch> {
         job.limits.clone()
     };
     let bounds = super::rlimits::bounds(Some(&limits));
-    let (program, hold) = match nobody {
+    let program = match nobody {
         Some(user) => {
+            let copy = readable_copy(&job.program, &job.cwd)?;
             rustix::fs::chown(&job.cwd, Some(user.uid), Some(user.gid))?;
-            let (folder, copy) = readable_copy(&job.program)?;
-            (
-                copy,
-                Some(Box::new(folder) as Box<dyn std::any::Any + Send>),
-            )
+            copy
         }
-        None => (job.program.clone(), None),
+        None => job.program.clone(),
     };
     // The probe sees its own name, not its copy's.
     let arg0 = (program != job.program).then(|| job.program.clone());
@@ -70,7 +67,7 @@ pub(super) fn launch(job: &Job, channel: Option<RawFd>) -> io::Result<Launch> {
             keep_channel(channel)?;
             Ok(())
         }),
-        _hold: hold,
+        _hold: None,
     })
 }
 
@@ -275,20 +272,15 @@ fn keep_channel(channel: Option<RawFd>) -> io::Result<()> {
     Ok(())
 }
 
-/// A copy of `program` that `nobody` can reach and run, in a fresh folder of the system's
-/// temporary folder (the cache is often under root's 0700 home); the folder goes when the run
-/// ends. Without namespaces there is no descriptor to exec from that works on every Unix.
-fn readable_copy(program: &Path) -> io::Result<(tempfile::TempDir, PathBuf)> {
+/// A copy of `program` that `nobody` can reach and run, in the run's scratch folder `folder` (see
+/// [`super::scratch`]; the cache is often under root's 0700 home). Without namespaces there is no
+/// descriptor to exec from that works on every Unix, nor a mount.
+fn readable_copy(program: &Path, folder: &Path) -> io::Result<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
-    let folder = tempfile::Builder::new()
-        .prefix("grade-probe-")
-        .permissions(std::fs::Permissions::from_mode(0o755))
-        .tempdir()?;
-    let name = program.file_name().unwrap_or(std::ffi::OsStr::new("probe"));
-    let copy = folder.path().join(name);
+    let copy = folder.join(".probe");
     std::fs::copy(program, &copy)?;
     std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755))?;
-    Ok((folder, copy))
+    Ok(copy)
 }
 
 #[cfg(test)]

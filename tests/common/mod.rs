@@ -23,9 +23,15 @@ pub fn reference() -> PathBuf {
     root().join("solutions/backprop/backprop.rs")
 }
 
-/// The dependencies are built once per test run into this cache, then shared by every test.
+/// The dependencies are built once per test run into this cache, then shared by every test. Its
+/// folder is closed to other users (0700), as a home folder is: a probe run that becomes `nobody`
+/// must never need to pass through the cache.
 pub fn cache() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("grade-cache")
+    use std::os::unix::fs::PermissionsExt;
+    let private = Path::new(env!("CARGO_TARGET_TMPDIR")).join("private");
+    let _ = std::fs::create_dir_all(&private);
+    let _ = std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700));
+    private.join("grade-cache")
 }
 
 /// `grade` with the shared cache and no color.

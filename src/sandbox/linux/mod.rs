@@ -198,7 +198,11 @@ pub(super) fn notes() -> Vec<String> {
 
 /// Runs the isolation trials for probe runs and compiles, in `folder`.
 pub(super) fn prepare(folder: &Path) {
-    PROBE_ISOLATION.get_or_init(|| choose(Kind::Probe, folder, None));
+    // A probe's trial where its runs are: in a scratch folder of the temporary folder.
+    PROBE_ISOLATION.get_or_init(|| match super::scratch() {
+        Ok(scratch) => choose(Kind::Probe, scratch.path(), None),
+        Err(_) => choose(Kind::Probe, folder, None),
+    });
     BUILD_ISOLATION.get_or_init(|| choose(Kind::Build, folder, Some(folder)));
 }
 
