@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-pub use crate::report::Format;
+pub use crate::report::{parse_target, Format, Target as ReportTarget};
 
 /// Exit codes, as the README gives them: every check passed; graded with some check not
 /// passing; not graded.
@@ -43,6 +43,8 @@ pub struct GradeRequest {
     pub format: Format,
     /// Write the report in `format` to this file, and the human report to stdout.
     pub output: Option<PathBuf>,
+    /// More reports to write, each in its format (`--report FORMAT=PATH`).
+    pub reports: Vec<report::Target>,
     /// Exit 0 when the score reaches this, even if some checks did not pass.
     pub min_score: Option<f64>,
     /// Derive every scenario's seed from this (`--seed`).
@@ -54,6 +56,7 @@ pub struct GradeRequest {
 /// exit code.
 pub fn grade(request: GradeRequest) -> Result<u8> {
     let verbose = request.common.verbose;
+    let targets = targets(&request)?;
     let (grader, announcer) = grader(&request.exercise, request.seed, request.common)?;
     let submission = request
         .submission
@@ -61,14 +64,14 @@ pub fn grade(request: GradeRequest) -> Result<u8> {
     let report = grader.grade_path(&submission);
     announcer.done();
     let report = report.inspect_err(|_| say_notes(verbose, &grader))?;
+    // Files are for machines (or a page): never colored, and not read on this terminal (the
+    // width of a terminal that is not one).
+    for target in &targets {
+        let text = report::render(&report, target.format, false, DEFAULT_WIDTH);
+        write_file(&target.path, &text)?;
+    }
     match &request.output {
-        Some(path) => {
-            // The file is for machines (or a page): never colored.
-            // The file is not read on this terminal: the width of a terminal that is not one.
-            let file = report::render(&report, request.format, false, DEFAULT_WIDTH);
-            write_file(path, &file)?;
-            print(&report::human::render(&report, use_color(), width()));
-        }
+        Some(_) => print(&report::human::render(&report, use_color(), width())),
         None => print(&report::render(
             &report,
             request.format,
@@ -80,6 +83,34 @@ pub fn grade(request: GradeRequest) -> Result<u8> {
     grader.prune_cache();
     say_notes(verbose, &grader);
     Ok(exit_code_with(&report, request.min_score))
+}
+
+/// The files to write: `--output` in `--format`, then each `--report`; two to one file is a
+/// mistake said before grading.
+fn targets(request: &GradeRequest) -> Result<Vec<report::Target>> {
+    let mut targets: Vec<report::Target> = request
+        .output
+        .iter()
+        .map(|path| report::Target {
+            format: request.format,
+            path: path.clone(),
+        })
+        .collect();
+    for target in &request.reports {
+        let same = |t: &report::Target| {
+            t.path == target.path
+                || std::path::absolute(&t.path).ok() == std::path::absolute(&target.path).ok()
+        };
+        if targets.iter().any(same) {
+            return Err(Error::Usage(format!(
+                "{} is given for two reports (--output and --report, or two --report): give each \
+                 its own file",
+                target.path.display()
+            )));
+        }
+        targets.push(target.clone());
+    }
+    Ok(targets)
 }
 
 /// `grade validate`: prints the table; exit 0 only when everything holds. With `sweep`, also

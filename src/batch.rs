@@ -1,16 +1,20 @@
 //! `grade batch`: grades a whole class. Every entry of the submissions folder (a `.rs` file, or a
 //! folder laid out like the exercise) is graded by one shared `Grader` — the built dependencies
 //! and the reference's observations are made once — in chunks of a few submissions whose builds
-//! are compiled as one bundle (see `bundle`), a chunk per core, into `grades.csv` and one JSON
-//! report per submission. A submission that hangs, crashes or does not compile is graded like any
-//! other (its checks say why); one that cannot be graded at all costs only its own row.
+//! are compiled as one bundle (see `bundle`), a chunk per core, into `grades.csv`, each
+//! submission's own reports, the class report (`report.html`, `summary.md`) and `results.json`
+//! (what `grade merge` combines when the folder was split with `--shard`). A submission that
+//! hangs, crashes or does not compile is graded like any other (its checks say why); one that
+//! cannot be graded at all costs only its own row.
 
 use crate::app::{self, Announcer, Common, EXIT_ERROR, EXIT_PASSED};
 use crate::bundle;
+use crate::class::{self, Outcome, Results, Submission};
 use crate::error::{Error, IoContext, Result};
 use crate::grader::{Grader, Origin};
-use crate::report::{self, grades_csv};
+use crate::report::{self, class_html, class_markdown, grades_csv};
 use crate::score::Report;
+use crate::shard::ShardSpec;
 use crate::stage::Source;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
@@ -34,6 +38,8 @@ pub struct BatchRequest {
     pub jobs_per_submission: usize,
     /// Compile a chunk's builds as one bundle; else each submission alone, in chunks of one.
     pub bundle: bool,
+    /// Grade only this share of the folder (`--shard`).
+    pub shard: Option<ShardSpec>,
     pub common: Common,
 }
 
@@ -43,6 +49,8 @@ pub struct Entry {
     /// How the gradebook names it: the file name without `.rs`, or the folder's name.
     pub name: String,
     pub path: PathBuf,
+    /// The bytes of its files, which shards are balanced by.
+    pub bytes: u64,
 }
 
 /// What became of one entry.
@@ -56,32 +64,132 @@ pub struct Graded {
 /// when every submission was graded (whatever its score), 2 otherwise.
 pub fn run(request: BatchRequest) -> Result<u8> {
     let started = Instant::now();
-    let (entries, out) = gather(&request)?;
+    let shard = match &request.shard {
+        Some(spec) => Some(spec.resolve(&|name| std::env::var(name).ok())?),
+        None => None,
+    };
+    let (all, out) = gather(&request, shard)?;
+    let folder = folder_of(&all);
+    let entries = share(all, shard);
+    if let Some(shard) = shard {
+        eprintln!(
+            "grade: shard {} of {}: {} of {} submissions",
+            shard.index + 1,
+            shard.count,
+            entries.len(),
+            folder.entries
+        );
+    }
     let jobs = Jobs::of(&request);
     let bar = progress_bar(entries.len() as u64);
     let grader = warm_grader(&request, jobs, &bar)?;
     let graded = grade_all(&request, &grader, &entries, jobs.at_once, &bar);
     bar.finish_and_clear();
-    write_results(&grader, &out, &graded)?;
-    app::print(&summary(&graded, &out, started.elapsed()));
-    Ok(if graded.iter().all(|g| g.result.is_ok()) {
-        EXIT_PASSED
-    } else {
-        EXIT_ERROR
+    let results = results(&grader, request.seed, folder, shard, graded)?;
+    write_outputs(&out, &results)?;
+    app::print(&summary(&results, &out, started.elapsed()));
+    Ok(
+        if results.submissions.iter().all(|s| s.report().is_some()) {
+            EXIT_PASSED
+        } else {
+            EXIT_ERROR
+        },
+    )
+}
+
+/// The whole folder as every shard sees it: its count and a fingerprint of names and sizes.
+fn folder_of(entries: &[Entry]) -> class::Folder {
+    let mut key = crate::cache::Key::new("grade-folder");
+    for entry in entries {
+        key.add(entry.name.as_bytes())
+            .add(&entry.bytes.to_le_bytes());
+    }
+    class::Folder {
+        entries: entries.len(),
+        fingerprint: key.finish(),
+    }
+}
+
+/// The entries this shard grades; all of them without one.
+fn share(entries: Vec<Entry>, shard: Option<class::Shard>) -> Vec<Entry> {
+    let Some(shard) = shard else {
+        return entries;
+    };
+    let weights: Vec<(&str, u64)> = entries.iter().map(|e| (e.name.as_str(), e.bytes)).collect();
+    let assigned = crate::shard::assign(&weights, shard.count);
+    entries
+        .into_iter()
+        .zip(assigned)
+        .filter(|(_, s)| *s == shard.index)
+        .map(|(e, _)| e)
+        .collect()
+}
+
+/// What the batch found, with what the class report needs to name checks and mistakes.
+fn results(
+    grader: &Grader,
+    seed: Option<u64>,
+    folder: class::Folder,
+    shard: Option<class::Shard>,
+    graded: Vec<Graded>,
+) -> Result<Results> {
+    let known = grader.known(Origin::Expected)?;
+    let spec = &grader.spec;
+    Ok(Results {
+        version: class::RESULTS_VERSION,
+        exercise: spec.name.clone(),
+        title: spec.title.get().to_string(),
+        seed,
+        checks: spec
+            .checks
+            .iter()
+            .map(|c| class::CheckInfo {
+                id: c.id.clone(),
+                title: c.title.get().to_string(),
+                points: c.points,
+            })
+            .collect(),
+        mistakes: known
+            .mistakes
+            .iter()
+            .map(|m| class::MistakeInfo {
+                id: m.id.clone(),
+                title: m.title.get().to_string(),
+                hint: m.hint.get().to_string(),
+            })
+            .collect(),
+        folder,
+        shard,
+        submissions: graded
+            .into_iter()
+            .map(|g| Submission {
+                name: g.entry.name,
+                bytes: g.entry.bytes,
+                outcome: match g.result {
+                    Ok(report) => Outcome::Graded(Box::new(report)),
+                    Err(error) => Outcome::NotGraded(error.to_string()),
+                },
+            })
+            .collect(),
     })
 }
 
-/// The submissions to grade, and the folder (made) where their grades go.
-fn gather(request: &BatchRequest) -> Result<(Vec<Entry>, PathBuf)> {
+/// The submissions to grade, and the folder (made) where their grades go: by default, a shard's
+/// in a folder of its own (`grades/shard-K`), so that shards sharing a disk do not write over
+/// each other.
+fn gather(request: &BatchRequest, shard: Option<class::Shard>) -> Result<(Vec<Entry>, PathBuf)> {
     if !request.submissions.is_dir() {
         return Err(Error::Usage(crate::tr!(
             "batch-no-folder",
             path = request.submissions.display().to_string()
         )));
     }
-    let out = match request.out.clone() {
-        Some(out) => out,
-        None => default_out(&request.submissions)?,
+    let out = match (request.out.clone(), shard) {
+        (Some(out), _) => out,
+        (None, None) => default_out(&request.submissions)?,
+        (None, Some(shard)) => {
+            default_out(&request.submissions)?.join(format!("shard-{}", shard.index + 1))
+        }
     };
     let entries = entries(&request.submissions, &out)?;
     if entries.is_empty() {
@@ -355,6 +463,7 @@ pub fn entries(folder: &Path, out: &Path) -> Result<Vec<Entry>> {
         .into_iter()
         .map(|(name, file_name, path)| Entry {
             name: if count[&name] > 1 { file_name } else { name },
+            bytes: bytes_under(&path, 0),
             path,
         })
         .collect();
@@ -362,41 +471,85 @@ pub fn entries(folder: &Path, out: &Path) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// `grades.csv` and `<name>.json` per graded submission. A submission that could not be graded
-/// has no report: an old one of the same name is removed, so none is mistaken for this run's.
-fn write_results(grader: &Grader, out: &Path, graded: &[Graded]) -> Result<()> {
-    for g in graded {
-        let path = out.join(format!("{}.json", g.entry.name));
-        match &g.result {
-            Ok(report) => app::write_file(&path, &report::json::render(report))?,
-            Err(_) if path.exists() => {
-                std::fs::remove_file(&path).at(|| format!("removing {}", path.display()))?
+/// The bytes of the files at `path` (a file, or a folder's files but hidden ones and `target`),
+/// not following links: what a shard's share is balanced by.
+fn bytes_under(path: &Path, depth: usize) -> u64 {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return 0;
+    };
+    if meta.is_file() {
+        return meta.len();
+    }
+    if !meta.is_dir() || depth > 8 {
+        return 0;
+    }
+    let Ok(items) = std::fs::read_dir(path) else {
+        return 0;
+    };
+    items
+        .flatten()
+        .filter(|i| {
+            let name = i.file_name();
+            let name = name.to_string_lossy();
+            !name.starts_with('.') && name != "target"
+        })
+        .map(|i| bytes_under(&i.path(), depth + 1))
+        .sum()
+}
+
+/// Everything a batch writes into `out`: each graded submission's reports
+/// (`reports/<name>.json` and `.md`), `grades.csv`, `results.json`, and the class report
+/// (`report.html`, `summary.md`). A submission that could not be graded has no report: an old one
+/// of the same name is removed, so none is mistaken for this run's. `grade merge` writes the same.
+pub(crate) fn write_outputs(out: &Path, results: &Results) -> Result<()> {
+    for s in &results.submissions {
+        for (extension, render) in [
+            ("json", report::json::render as fn(&Report) -> String),
+            ("md", report::markdown::render),
+        ] {
+            let path = out.join(class::report_path(&s.name, extension));
+            match s.report() {
+                Some(report) => app::write_file(&path, &render(report))?,
+                None if path.exists() => {
+                    std::fs::remove_file(&path).at(|| format!("removing {}", path.display()))?
+                }
+                None => {}
             }
-            Err(_) => {}
         }
     }
-    let checks: Vec<String> = grader.spec.checks.iter().map(|c| c.id.clone()).collect();
-    let rows: Vec<grades_csv::Row> = graded
+    let checks: Vec<String> = results.checks.iter().map(|c| c.id.clone()).collect();
+    let rows: Vec<grades_csv::Row> = results
+        .submissions
         .iter()
-        .map(|g| grades_csv::Row {
-            name: &g.entry.name,
-            graded: g.result.as_ref(),
+        .map(|s| grades_csv::Row {
+            name: &s.name,
+            graded: match &s.outcome {
+                Outcome::Graded(report) => Ok(report),
+                Outcome::NotGraded(error) => Err(error),
+            },
         })
         .collect();
-    app::write_file(&out.join("grades.csv"), &grades_csv::render(&checks, &rows))
+    app::write_file(&out.join("grades.csv"), &grades_csv::render(&checks, &rows))?;
+    let mut json = serde_json::to_string_pretty(results).expect("results always serialise");
+    json.push('\n');
+    app::write_file(&out.join("results.json"), &json)?;
+    let summary = class::summarise(results);
+    app::write_file(&out.join("report.html"), &class_html::render(&summary))?;
+    app::write_file(&out.join("summary.md"), &class_markdown::render(&summary))
 }
 
 /// What the batch came to, for the terminal: counts, the mean, and every submission that could not
 /// be graded with the reason.
-fn summary(graded: &[Graded], out: &Path, elapsed: Duration) -> String {
-    let reports: Vec<&Report> = graded
+pub(crate) fn summary(results: &Results, out: &Path, elapsed: Duration) -> String {
+    let reports: Vec<&Report> = results
+        .submissions
         .iter()
-        .filter_map(|g| g.result.as_ref().ok())
+        .filter_map(|s| s.report())
         .collect();
     let mut text = crate::tr!(
         "batch-graded",
         graded = reports.len(),
-        total = graded.len(),
+        total = results.submissions.len(),
         seconds = format!("{:.1}", elapsed.as_secs_f64())
     );
     if let Some(first) = reports.first() {
@@ -412,12 +565,12 @@ fn summary(graded: &[Graded], out: &Path, elapsed: Duration) -> String {
         ));
     }
     text.push('\n');
-    for g in graded {
-        if let Err(error) = &g.result {
+    for s in &results.submissions {
+        if let Outcome::NotGraded(error) = &s.outcome {
             let line = crate::tr!(
                 "batch-not-graded",
-                name = &g.entry.name,
-                error = first_line(error)
+                name = &s.name,
+                error = error.lines().next().unwrap_or_default()
             );
             text.push_str(&format!("{line}\n"));
         }
@@ -425,7 +578,9 @@ fn summary(graded: &[Graded], out: &Path, elapsed: Duration) -> String {
     let wrote = crate::tr!(
         "batch-wrote",
         csv = out.join("grades.csv").display().to_string(),
-        count = reports.len()
+        page = out.join("report.html").display().to_string(),
+        count = reports.len(),
+        reports = out.join("reports").display().to_string()
     );
     text.push_str(&format!("{wrote}\n"));
     text

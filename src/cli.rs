@@ -5,6 +5,8 @@ use clap::{Args, Parser, Subcommand};
 use grade::app::{self, Common, Format, GradeRequest};
 use grade::batch::BatchRequest;
 use grade::i18n::{self, Lang};
+use grade::merge::MergeRequest;
+use grade::shard::ShardSpec;
 use grade::watch::WatchRequest;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -81,16 +83,19 @@ enum Command {
         common: CommonArgs,
     },
     /// For instructors: grade every submission in a folder, several at once, into grades.csv (one
-    /// row each: score, each check's points, the diagnosed mistakes, an error column) and one JSON
-    /// report each. Exits 0 when every submission was graded (even failing ones), 2 otherwise.
+    /// row each: score, each check's points, the diagnosed mistakes, an error column), the class
+    /// report (report.html, summary.md), results.json and each submission's reports
+    /// (reports/NAME.json, reports/NAME.md). Exits 0 when every submission was graded (even
+    /// failing ones), 2 otherwise.
     Batch {
         /// The trusted exercise folder (holding exercise.toml).
         exercise: PathBuf,
         /// A folder with one entry per submission: a .rs file, or a folder laid out like the
         /// exercise (named after the student).
         submissions: PathBuf,
-        /// Where grades.csv and the JSON reports go [default: `grades` beside SUBMISSIONS, i.e.
-        /// SUBMISSIONS/../grades; ./grades when SUBMISSIONS has no parent].
+        /// Where grades.csv, the class report and the reports go [default: `grades` beside
+        /// SUBMISSIONS, i.e. SUBMISSIONS/../grades (./grades when SUBMISSIONS has no parent);
+        /// with --shard K/N, its folder shard-K].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Derive every scenario's seed from N instead of the shipped seeds (needs the reference
@@ -106,8 +111,28 @@ enum Command {
         /// binary holds the compiled code of more than one submission.
         #[arg(long)]
         no_bundle: bool,
+        /// Grade only shard K of N (a deterministic share of SUBMISSIONS, balanced by size; the
+        /// same on every re-run); `grade merge` combines the shards' output folders. K/N counts
+        /// from 1 (1/3, 2/3, 3/3); K may instead come from a job engine: slurm/N
+        /// (SLURM_ARRAY_TASK_ID counted from SLURM_ARRAY_TASK_MIN, so --array=0-2 and 1-3 both
+        /// work), k8s/N (an Indexed Job's JOB_COMPLETION_INDEX, from 0) or env:VAR/N (VAR counts
+        /// from 1, e.g. a GitHub Actions matrix value).
+        #[arg(long, value_name = "K/N", value_parser = grade::shard::parse)]
+        shard: Option<ShardSpec>,
         #[command(flatten)]
         common: CommonArgs,
+    },
+    /// For instructors: combine the output folders of `grade batch --shard K/N` (one per shard)
+    /// into one grades.csv, class report and set of reports, as one batch of the whole folder
+    /// would have written. Refuses shards of different batches, shards that overlap, and names
+    /// the shards that are missing. Exits 0 when every submission was graded, 2 otherwise.
+    Merge {
+        /// The shards' output folders (each holding results.json).
+        #[arg(required = true, value_name = "SHARD_DIR")]
+        shards: Vec<PathBuf>,
+        /// Where the merged grades.csv, report.html, summary.md and reports go.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// What this machine allows grade: the Rust toolchain it compiles with, how probe runs and
     /// compiles are isolated here and what that leaves out, and the cache. Exits 0 when grade can
@@ -167,6 +192,11 @@ struct GradeArgs {
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
 
+    /// Also write the report in FORMAT to PATH, e.g. --report junit=report.xml --report
+    /// markdown=summary.md --report json=grade.json: one grade, several reports. Repeatable.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = app::parse_target)]
+    report: Vec<app::ReportTarget>,
+
     /// Exit 0 when the score reaches S, even if some checks did not pass (a CI gate). A submission
     /// that could not be graded still exits 2.
     #[arg(long, value_name = "S", value_parser = parse_score)]
@@ -174,7 +204,7 @@ struct GradeArgs {
 
     /// Re-grade each time the submission is saved, showing the change in score; `q` then Enter
     /// (or Ctrl-C) quits.
-    #[arg(long, short, conflicts_with_all = ["format", "output", "min_score"])]
+    #[arg(long, short, conflicts_with_all = ["format", "output", "report", "min_score"])]
     watch: bool,
 
     /// Derive every scenario's seed from N instead of the shipped seeds (needs the reference
@@ -324,6 +354,7 @@ pub fn main() -> ExitCode {
             seed,
             jobs_per_submission,
             no_bundle,
+            shard,
             common,
         }) => grade::batch::run(BatchRequest {
             exercise,
@@ -332,8 +363,10 @@ pub fn main() -> ExitCode {
             seed,
             jobs_per_submission,
             bundle: !no_bundle,
+            shard,
             common: common.into(),
         }),
+        Some(Command::Merge { shards, out }) => grade::merge::run(MergeRequest { shards, out }),
         None if cli.grade.watch => {
             let args = cli.grade;
             grade::watch::run(WatchRequest {
@@ -350,6 +383,7 @@ pub fn main() -> ExitCode {
                 submission: args.submission,
                 format: args.format,
                 output: args.output,
+                reports: args.report,
                 min_score: args.min_score,
                 seed: args.seed,
                 common: args.common.into(),

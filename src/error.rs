@@ -98,6 +98,14 @@ pub enum Error {
     #[error("the grader failed on this submission: {message}")]
     Panicked { message: String },
 
+    /// `--shard` could not say which shard this is.
+    #[error("--shard {spec}: {message}")]
+    Shard { spec: String, message: String },
+
+    /// `grade merge` refused its shards.
+    #[error(transparent)]
+    Merge(#[from] MergeError),
+
     #[error("{0}")]
     Usage(String),
 
@@ -115,6 +123,56 @@ pub enum Error {
          and `-`, starting with a letter)"
     )]
     BadName { name: String, why: String },
+}
+
+/// Why `grade merge` refuses to combine shards: merging them would lose or double a grade.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// A folder given has no `results.json`, or one `grade` cannot read.
+    #[error(
+        "{}: {message} (give the output folders of `grade batch --shard`, each holding results.json)",
+        path.display()
+    )]
+    Unreadable { path: PathBuf, message: String },
+    /// A results file of a whole batch, not of a shard.
+    #[error("{}: not a shard's results (it was graded without --shard)", path.display())]
+    NotAShard { path: PathBuf },
+    /// Two results files disagree on what they graded.
+    #[error("{} and {} {what}: they are not shards of one batch", first.display(), second.display())]
+    Mismatch {
+        first: PathBuf,
+        second: PathBuf,
+        what: String,
+    },
+    /// One shard given twice.
+    #[error("shard {shard} is given twice: {} and {}", first.display(), second.display())]
+    DuplicateShard {
+        shard: usize,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    /// A submission graded by two shards.
+    #[error("{name:?} was graded by shard {first} and by shard {second}: shards must not overlap (was the folder changed between them?)")]
+    Overlap {
+        name: String,
+        first: usize,
+        second: usize,
+    },
+    /// Shards of the split that were not given.
+    #[error("missing shard{} {} of {count}: grade {} and merge again", if missing.len() == 1 { "" } else { "s" }, list(missing), if missing.len() == 1 { "it" } else { "them" })]
+    Missing { missing: Vec<usize>, count: usize },
+    /// The shards together hold fewer submissions than the folder they split.
+    #[error("the shards hold {merged} submissions but the folder had {expected}")]
+    Incomplete { merged: usize, expected: usize },
+}
+
+/// Shard numbers (from 1) as "1, 3 and 4".
+fn list(shards: &[usize]) -> String {
+    let names: Vec<String> = shards.iter().map(|s| s.to_string()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
 }
 
 impl Error {

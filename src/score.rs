@@ -106,8 +106,22 @@ pub struct Chart {
     pub title: String,
     /// The observation drawn.
     pub key: String,
+    #[serde(deserialize_with = "numbers_or_nan")]
     pub submission: Option<Vec<f64>>,
+    #[serde(deserialize_with = "numbers_or_nan")]
     pub reference: Option<Vec<f64>>,
+}
+
+/// JSON has no NaN or infinity (serde_json writes them as `null`): read back, as `grade merge`
+/// reads the shards' reports, a `null` number is NaN, so the report renders as it was written.
+pub(crate) fn number_or_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+/// [`number_or_nan`] for a series.
+fn numbers_or_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<f64>>, D::Error> {
+    Ok(Option::<Vec<Option<f64>>>::deserialize(d)?
+        .map(|v| v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect()))
 }
 
 /// Scores each check all-or-nothing and sums.

@@ -72,7 +72,7 @@ fn class(dir: &Path) {
 
 /// Every report of a batch, by submission, without the name (which says the entry).
 fn batch_reports(out: &Path) -> BTreeMap<String, Value> {
-    std::fs::read_dir(out)
+    std::fs::read_dir(out.join("reports"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))

@@ -561,7 +561,7 @@ fn batch_grades_a_mixed_class_into_one_csv_row_and_one_report_each() {
     for name in names {
         assert_eq!(row(name)[4 + CHECKS + 1], "", "{name} was graded");
         let report: Value = serde_json::from_str(
-            &std::fs::read_to_string(out.join(format!("{name}.json"))).unwrap(),
+            &std::fs::read_to_string(out.join(format!("reports/{name}.json"))).unwrap(),
         )
         .unwrap();
         assert_eq!(report["score"].as_str(), None);
@@ -569,7 +569,8 @@ fn batch_grades_a_mixed_class_into_one_csv_row_and_one_report_each() {
         assert_eq!(report["submission"], name);
     }
     let eve: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("eve.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out.join("reports/eve.json")).unwrap())
+            .unwrap();
     let message = check(&eve, "backward.update")["message"].as_str().unwrap();
     assert!(message.contains("time"), "a timeout, said so: {message}");
 }
@@ -582,8 +583,9 @@ fn batch_gives_an_ungradable_submission_a_row_with_the_error_and_exits_2() {
     std::fs::write(subs.join("gil/README.md"), "I forgot my code").unwrap();
     std::fs::copy(reference(), subs.join("hal.rs")).unwrap();
     let out = class.path().join("elsewhere");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("gil.json"), "a report from an older run").unwrap();
+    std::fs::create_dir_all(out.join("reports")).unwrap();
+    std::fs::write(out.join("reports/gil.json"), "a report from an older run").unwrap();
+    std::fs::write(out.join("reports/gil.md"), "a report from an older run").unwrap();
     grade()
         .arg("batch")
         .arg(exercise())
@@ -604,8 +606,16 @@ fn batch_gives_an_ungradable_submission_a_row_with_the_error_and_exits_2() {
         rows[0]
     );
     assert_eq!(rows[1][..2], ["hal", "100"].map(String::from));
-    assert!(!out.join("gil.json").exists(), "no stale report is left");
-    assert!(out.join("hal.json").exists());
+    assert!(
+        !out.join("reports/gil.json").exists(),
+        "no stale report is left"
+    );
+    assert!(
+        !out.join("reports/gil.md").exists(),
+        "no stale report is left"
+    );
+    assert!(out.join("reports/hal.json").exists());
+    assert!(out.join("reports/hal.md").exists());
 }
 
 #[test]

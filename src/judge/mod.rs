@@ -45,7 +45,9 @@ pub struct Worst {
     pub key: String,
     /// Its index in the observation.
     pub index: Vec<usize>,
+    #[serde(deserialize_with = "crate::score::number_or_nan")]
     pub expected: f64,
+    #[serde(deserialize_with = "crate::score::number_or_nan")]
     pub got: f64,
 }
 

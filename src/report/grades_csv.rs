@@ -2,15 +2,14 @@
 //! it compiles, each check's points in the exercise's order, the diagnosed known mistakes, and why
 //! it could not be graded when it could not. This is the one place the gradebook is written.
 
-use crate::error::Error;
 use crate::score::Report;
 
 /// One submission of a batch.
 pub struct Row<'a> {
     /// The submission's name: its file or folder name, without `.rs`.
     pub name: &'a str,
-    /// Its report, or why it could not be graded (written as its message).
-    pub graded: Result<&'a Report, &'a Error>,
+    /// Its report, or why it could not be graded (the error's message).
+    pub graded: Result<&'a Report, &'a str>,
 }
 
 /// Renders the gradebook; `checks` are the exercise's check ids, in its order, so that the columns
@@ -67,7 +66,7 @@ mod tests {
     #[test]
     fn one_row_per_submission_with_points_diagnoses_and_errors() {
         let report = sample::mixed();
-        let unreadable = Error::Usage("cannot read \"bob\"\nat all".into());
+        let unreadable = "cannot read \"bob\"\nat all";
         let checks: Vec<String> = report.checks.iter().map(|c| c.id.clone()).collect();
         let text = render(
             &checks,
@@ -78,7 +77,7 @@ mod tests {
                 },
                 Row {
                     name: "bob",
-                    graded: Err(&unreadable),
+                    graded: Err(unreadable),
                 },
             ],
         );

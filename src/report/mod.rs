@@ -2,6 +2,9 @@
 //! take the finished report and nothing else; each format is written in its own module and nowhere
 //! else.
 
+mod class_charts;
+pub mod class_html;
+pub mod class_markdown;
 pub mod grades_csv;
 pub mod gradescope;
 pub mod human;
@@ -25,6 +28,39 @@ pub enum Format {
     Gradescope,
     /// A Markdown table for a pull-request comment or $GITHUB_STEP_SUMMARY.
     Markdown,
+}
+
+/// One report to write, from `--report FORMAT=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The report's format.
+    pub format: Format,
+    /// The file it goes to.
+    pub path: std::path::PathBuf,
+}
+
+/// Parses `FORMAT=PATH`, e.g. `junit=report.xml` (clap's value parser: the message follows
+/// "invalid value … for --report").
+pub fn parse_target(text: &str) -> Result<Target, String> {
+    use clap::ValueEnum as _;
+    let names: Vec<String> = Format::value_variants()
+        .iter()
+        .filter_map(|f| Some(f.to_possible_value()?.get_name().to_string()))
+        .collect();
+    let usage = format!(
+        "expected FORMAT=PATH with FORMAT one of {}, e.g. junit=report.xml",
+        names.join(", ")
+    );
+    let (format, path) = text.split_once('=').ok_or_else(|| usage.clone())?;
+    let format = Format::from_str(format.trim(), true)
+        .map_err(|_| format!("`{format}` is not a report format: {usage}"))?;
+    if path.is_empty() {
+        return Err(format!("no file after `=`: {usage}"));
+    }
+    Ok(Target {
+        format,
+        path: path.into(),
+    })
 }
 
 /// Renders `report` in `format`; `color` and `width` (in columns) only matter to the human report.

@@ -1,0 +1,376 @@
+//! The class report, `report.html`: one self-contained page (inline style and SVG, no script, no
+//! outside resource) from a [`ClassSummary`]: the counts, the score histogram, each check's pass
+//! rate, the recognised mistakes ranked, the failures no known mistake explains by check, what did
+//! not compile or could not be graded, and every submission linking its own report. Everything
+//! that comes from a submission or its file name is escaped here. This is the one place the page
+//! is written.
+
+use super::class_charts::{self, percent};
+use crate::class::{ClassSummary, Named};
+use std::fmt::Write as _;
+
+/// The page's words, gathered for translation.
+mod words {
+    pub const LANG: &str = "en";
+    pub const HEADING: &str = "Class report";
+    pub const SUBMITTED: &str = "submissions";
+    pub const GRADED: &str = "graded";
+    pub const MEAN: &str = "mean";
+    pub const MEDIAN: &str = "median";
+    pub const FULL_MARKS: &str = "full marks";
+    pub const NOT_COMPILING: &str = "do not compile";
+    pub const NOT_GRADED: &str = "could not be graded";
+    pub const HIDDEN_SEED: &str = "Scenarios derived from a hidden seed.";
+    pub const DISTRIBUTION: &str = "Score distribution";
+    pub const CHECKS: &str = "Checks";
+    pub const CHECK: &str = "check";
+    pub const WHAT_PASSES: &str = "what passes";
+    pub const POINTS: &str = "points";
+    pub const PASSED: &str = "passed";
+    pub const MISTAKES: &str = "Recognised mistakes";
+    pub const MISTAKES_COLUMN: &str = "recognised mistakes";
+    pub const NO_MISTAKES: &str = "No known mistake was recognised.";
+    pub const MISTAKE: &str = "mistake";
+    pub const HINT: &str = "hint";
+    pub const ON_CHECKS: &str = "on checks";
+    pub const UNEXPLAINED: &str = "Failures no known mistake explains";
+    pub const UNEXPLAINED_NOTE: &str =
+        "Grouped by check: candidates for the catalogue of known mistakes.";
+    pub const NONE_UNEXPLAINED: &str = "Every failure is explained by a known mistake.";
+    pub const DID_NOT_COMPILE: &str = "Submissions that do not compile";
+    pub const WERE_NOT_GRADED: &str = "Submissions that could not be graded";
+    pub const EVERY_SUBMISSION: &str = "Every submission";
+    pub const SUBMISSION: &str = "submission";
+    pub const SCORE: &str = "score";
+    pub const COMPILES: &str = "compiles";
+    pub const ERROR: &str = "could not be graded";
+    pub const YES: &str = "yes";
+    pub const NO: &str = "no";
+    pub const NOTHING: &str = "None.";
+    pub const CHART_FAILED: &str = "The chart could not be drawn";
+
+    /// "3 submissions", "1 submission".
+    pub fn submissions(n: usize) -> String {
+        format!("{n} submission{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;\
+padding:0 1em;color:#222}h1{margin-bottom:.2em}table{border-collapse:collapse;margin:1em 0}\
+th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}\
+td.err{overflow-wrap:anywhere}\
+td.n{text-align:right;white-space:nowrap}dl.counts{display:flex;flex-wrap:wrap;gap:1.5em}dl.counts dt{color:#666}\
+dl.counts dd{margin:0;font-size:1.6em}code{background:#f3f3f3;padding:0 .2em}\
+figure{margin:1em 0}details{margin:.5em 0}.err{color:#a00}";
+
+/// The page.
+pub fn render(summary: &ClassSummary) -> String {
+    let mut html = String::new();
+    let title = format!("{}: {}", words::HEADING, summary.title);
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        words::LANG,
+        esc(&title),
+        esc(&title)
+    );
+    counts(&mut html, summary);
+    charts(&mut html, summary);
+    mistakes(&mut html, summary);
+    unexplained(&mut html, summary);
+    named_list(
+        &mut html,
+        "not-compiling",
+        words::DID_NOT_COMPILE,
+        &summary.not_compiling,
+        true,
+    );
+    named_list(
+        &mut html,
+        "not-graded",
+        words::WERE_NOT_GRADED,
+        &summary.not_graded,
+        false,
+    );
+    every_submission(&mut html, summary);
+    html.push_str("</body>\n</html>\n");
+    html
+}
+
+fn counts(html: &mut String, s: &ClassSummary) {
+    let score = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.1}/{}", s.max_score));
+    let items = [
+        (words::SUBMITTED, s.submitted.to_string()),
+        (words::GRADED, s.graded().to_string()),
+        (words::MEAN, score(s.mean())),
+        (words::MEDIAN, score(s.median())),
+        (words::FULL_MARKS, s.full_marks.to_string()),
+        (words::NOT_COMPILING, s.not_compiling.len().to_string()),
+        (words::NOT_GRADED, s.not_graded.len().to_string()),
+    ];
+    let _ = writeln!(html, "<p><code>{}</code></p>", esc(&s.exercise));
+    html.push_str("<dl class=\"counts\" id=\"counts\">\n");
+    for (term, value) in items {
+        let _ = writeln!(
+            html,
+            "<div><dt>{}</dt><dd>{}</dd></div>",
+            esc(term),
+            esc(&value)
+        );
+    }
+    html.push_str("</dl>\n");
+    if s.hidden_seed {
+        let _ = writeln!(html, "<p>{}</p>", esc(words::HIDDEN_SEED));
+    }
+}
+
+fn charts(html: &mut String, s: &ClassSummary) {
+    let _ = writeln!(
+        html,
+        "<h2 id=\"distribution\">{}</h2>",
+        esc(words::DISTRIBUTION)
+    );
+    figure(html, "histogram", || class_charts::histogram(s));
+    let _ = writeln!(html, "<h2 id=\"checks\">{}</h2>", esc(words::CHECKS));
+    figure(html, "pass-rates", || class_charts::pass_rates(s));
+    let _ = writeln!(
+        html,
+        "<table id=\"check-table\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(words::CHECK),
+        esc(words::WHAT_PASSES),
+        esc(words::POINTS),
+        esc(words::PASSED)
+    );
+    for c in &s.checks {
+        let _ = writeln!(
+            html,
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}/{} ({:.0} %)</td></tr>",
+            esc(&c.id),
+            esc(&c.title),
+            c.points,
+            c.passed,
+            c.graded,
+            percent(c.passed, c.graded)
+        );
+    }
+    html.push_str("</table>\n");
+}
+
+/// A chart, or a line saying why it is missing: a chart that cannot be drawn (plotters panics on
+/// some ranges in debug builds) costs the page that chart, never the batch its output.
+fn figure(html: &mut String, id: &str, draw: impl FnOnce() -> Result<String, String>) {
+    let svg = std::panic::catch_unwind(std::panic::AssertUnwindSafe(draw))
+        .unwrap_or_else(|_| Err("the plotting library panicked".into()));
+    match svg {
+        Ok(svg) => {
+            let _ = writeln!(html, "<figure id=\"{id}\">\n{svg}\n</figure>");
+        }
+        Err(why) => {
+            let _ = writeln!(
+                html,
+                "<p class=\"err\">{}: {}</p>",
+                esc(words::CHART_FAILED),
+                esc(&why)
+            );
+        }
+    }
+}
+
+fn mistakes(html: &mut String, s: &ClassSummary) {
+    let _ = writeln!(html, "<h2 id=\"mistakes\">{}</h2>", esc(words::MISTAKES));
+    if s.mistakes.is_empty() {
+        let _ = writeln!(html, "<p>{}</p>", esc(words::NO_MISTAKES));
+        return;
+    }
+    let _ = writeln!(
+        html,
+        "<table id=\"mistake-table\">\n<tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(words::MISTAKE),
+        esc(words::HINT),
+        esc(words::ON_CHECKS),
+        esc(words::SUBMITTED)
+    );
+    for (rank, m) in s.mistakes.iter().enumerate() {
+        let checks: Vec<String> = m
+            .checks
+            .iter()
+            .map(|c| format!("<code>{}</code>", esc(c)))
+            .collect();
+        let who: Vec<String> = m.submissions.iter().map(|n| link(s, n)).collect();
+        let _ = writeln!(
+            html,
+            "<tr><td class=\"n\">{}</td><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td>\
+             <td><details><summary>{}</summary>{}</details></td></tr>",
+            rank + 1,
+            esc(&m.title),
+            esc(&m.id),
+            esc(&m.hint),
+            checks.join(" "),
+            esc(&words::submissions(m.submissions.len())),
+            who.join(", ")
+        );
+    }
+    html.push_str("</table>\n");
+}
+
+fn unexplained(html: &mut String, s: &ClassSummary) {
+    let _ = writeln!(
+        html,
+        "<h2 id=\"unexplained\">{}</h2>\n<p>{}</p>",
+        esc(words::UNEXPLAINED),
+        esc(if s.unexplained.is_empty() {
+            words::NONE_UNEXPLAINED
+        } else {
+            words::UNEXPLAINED_NOTE
+        })
+    );
+    for group in &s.unexplained {
+        let _ = writeln!(
+            html,
+            "<details class=\"check\"><summary><code>{}</code> ({}): {}</summary>\n<ul>",
+            esc(&group.check),
+            esc(&group.title),
+            esc(&words::submissions(group.failures.len()))
+        );
+        for f in &group.failures {
+            let _ = writeln!(html, "<li>{}: {}</li>", link(s, &f.name), esc(&f.text));
+        }
+        html.push_str("</ul></details>\n");
+    }
+}
+
+/// A section listing submissions with a line each; `linked` when they have reports.
+fn named_list(html: &mut String, id: &str, heading: &str, items: &[Named], linked: bool) {
+    let _ = writeln!(html, "<h2 id=\"{id}\">{}</h2>", esc(heading));
+    if items.is_empty() {
+        let _ = writeln!(html, "<p>{}</p>", esc(words::NOTHING));
+        return;
+    }
+    html.push_str("<ul>\n");
+    for item in items {
+        let name = if linked {
+            format!(
+                "<a href=\"{}\">{}</a>",
+                href(&crate::class::report_path(&item.name, "md")),
+                esc(&item.name)
+            )
+        } else {
+            esc(&item.name)
+        };
+        let _ = writeln!(html, "<li>{name}: <code>{}</code></li>", esc(&item.text));
+    }
+    html.push_str("</ul>\n");
+}
+
+fn every_submission(html: &mut String, s: &ClassSummary) {
+    let _ = writeln!(
+        html,
+        "<h2 id=\"submissions\">{}</h2>\n<table id=\"submission-table\">\n\
+         <tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(words::EVERY_SUBMISSION),
+        esc(words::SUBMISSION),
+        esc(words::SCORE),
+        esc(words::COMPILES),
+        esc(words::MISTAKES_COLUMN),
+        esc(words::ERROR)
+    );
+    for row in &s.rows {
+        let name = match &row.report {
+            Some(path) => format!("<a href=\"{}\">{}</a>", href(path), esc(&row.name)),
+            None => esc(&row.name),
+        };
+        let score = row
+            .score
+            .map_or(String::new(), |v| format!("{v}/{}", s.max_score));
+        let compiles = row
+            .compiles
+            .map_or("", |c| if c { words::YES } else { words::NO });
+        let mistakes: Vec<String> = row
+            .mistakes
+            .iter()
+            .map(|m| format!("<code>{}</code>", esc(m)))
+            .collect();
+        let _ = writeln!(
+            html,
+            "<tr><td>{name}</td><td class=\"n\">{score}</td><td>{}</td><td>{}</td><td class=\"err\">{}</td></tr>",
+            esc(compiles),
+            mistakes.join(" "),
+            esc(row.error.as_deref().unwrap_or(""))
+        );
+    }
+    html.push_str("</table>\n");
+}
+
+/// A submission's name, linking its report when it has one.
+fn link(s: &ClassSummary, name: &str) -> String {
+    match s
+        .rows
+        .iter()
+        .find(|r| r.name == name)
+        .and_then(|r| r.report.as_ref())
+    {
+        Some(path) => format!("<a href=\"{}\">{}</a>", href(path), esc(name)),
+        None => esc(name),
+    }
+}
+
+/// Text for HTML, in an element or a quoted attribute.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A relative path as a link target: every byte but unreserved ones and `/` percent-encoded, so a
+/// name cannot end the attribute, start a scheme (`javascript:`) or a fragment.
+pub(crate) fn href(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::class::{summarise, tests::class};
+
+    #[test]
+    fn hostile_names_are_escaped_in_text_and_links() {
+        let html = render(&summarise(&class()));
+        assert!(!html.contains("<script"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"reports/%3Cscript%3Ealert%28%22x%22%29%3C/script%3E%27.md\""),
+            "{html}"
+        );
+        assert!(html.contains("the update &lt;goes&gt; uphill"), "{html}");
+    }
+
+    #[test]
+    fn href_keeps_plain_names_and_encodes_the_rest() {
+        assert_eq!(href("reports/alice_b-2.md"), "reports/alice_b-2.md");
+        assert_eq!(href("reports/a b:c#d.md"), "reports/a%20b%3Ac%23d.md");
+        assert_eq!(href("reports/é.md"), "reports/%C3%A9.md");
+    }
+}
