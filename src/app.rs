@@ -64,13 +64,20 @@ pub fn grade(request: GradeRequest) -> Result<u8> {
     let report = grader.grade_path(&submission);
     announcer.done();
     let report = report.inspect_err(|_| say_notes(verbose, &grader))?;
-    // Files are for machines (or a page): never colored.
+    // Files are for machines (or a page): never colored, and not read on this terminal (the
+    // width of a terminal that is not one).
     for target in &targets {
-        write_file(&target.path, &report::render(&report, target.format, false))?;
+        let text = report::render(&report, target.format, false, DEFAULT_WIDTH);
+        write_file(&target.path, &text)?;
     }
     match &request.output {
-        Some(_) => print(&report::human::render(&report, use_color())),
-        None => print(&report::render(&report, request.format, use_color())),
+        Some(_) => print(&report::human::render(&report, use_color(), width())),
+        None => print(&report::render(
+            &report,
+            request.format,
+            use_color(),
+            width(),
+        )),
     }
     // After the report: the student does not wait for it.
     grader.prune_cache();
@@ -118,9 +125,9 @@ pub fn validate(
     let (grader, announcer) = grader(exercise, seed, common)?;
     if sweep.is_some() && grader.spec.reference.is_none() {
         announcer.done();
-        return Err(Error::Usage(format!(
-            "{} has no reference solution beside it: --seeds needs solutions/",
-            exercise.display()
+        return Err(Error::Usage(crate::tr!(
+            "error-no-reference-seeds",
+            exercise = exercise.display().to_string()
         )));
     }
     let validation = validate::validate(&grader);
@@ -137,13 +144,15 @@ pub fn validate(
                 _ => {
                     let left =
                         started.elapsed().as_secs_f64() / done as f64 * (seeds.len() - done) as f64;
-                    format!(", about {left:.0} s left")
+                    crate::tr!("progress-sweep-left", seconds = format!("{left:.0}"))
                 }
             };
-            announcer.say(Progress::Begin(&format!(
-                "seed sweep: seed {seed} ({} of {}{eta})",
-                done + 1,
-                seeds.len()
+            announcer.say(Progress::Begin(&crate::tr!(
+                "progress-sweep",
+                seed = seed.to_string(),
+                n = done + 1,
+                total = seeds.len(),
+                eta = eta
             )));
         };
         let result = validate::sweep(&grader, &validation, &seeds, &say);
@@ -162,9 +171,9 @@ pub fn bless(exercise: &Path, common: Common) -> Result<u8> {
     let verbose = common.verbose;
     let (grader, announcer) = grader(exercise, None, common)?;
     if grader.spec.reference.is_none() {
-        return Err(Error::Usage(format!(
-            "{} has no reference solution beside it: bless needs solutions/",
-            exercise.display()
+        return Err(Error::Usage(crate::tr!(
+            "error-no-reference-bless",
+            exercise = exercise.display().to_string()
         )));
     }
     let known = grader.known(Origin::Sources);
@@ -173,12 +182,13 @@ pub fn bless(exercise: &Path, common: Common) -> Result<u8> {
     grader.prune_cache();
     say_notes(verbose, &grader);
     known::write_expected(&grader.spec.expected, &known)?;
-    print(&format!(
-        "wrote {}: the reference's and {} known mistakes' observations on {} scenarios\n",
-        grader.spec.expected.display(),
-        known.mistakes.len(),
-        known.reference.len()
-    ));
+    let wrote = crate::tr!(
+        "bless-wrote",
+        path = grader.spec.expected.display().to_string(),
+        mistakes = known.mistakes.len(),
+        scenarios = known.reference.len()
+    );
+    print(&format!("{wrote}\n"));
     Ok(EXIT_PASSED)
 }
 
@@ -328,13 +338,13 @@ pub fn cache(cache_dir: Option<&Path>, cache_max: Option<u64>) -> Result<u8> {
     use crate::cache::{human, Kind};
     let cache = crate::cache::Cache::locate(cache_dir, cache_max)?;
     let size = cache.size();
-    let mut text = format!(
-        "cache: {}\nsize:  {} of a {} cap (--cache-max or GRADE_CACHE_MAX; past 90 % of it the \
-         least recently used is pruned)\n",
-        cache.root.display(),
-        human(size.total),
-        human(cache.max)
+    let mut text = crate::tr!(
+        "cache-summary",
+        path = cache.root.display().to_string(),
+        size = human(size.total),
+        max = human(cache.max)
     );
+    text.push('\n');
     for kind in Kind::ALL {
         let bytes = size.by_kind.get(&kind).copied().unwrap_or(0);
         if kind == Kind::Other && bytes == 0 {
@@ -343,7 +353,8 @@ pub fn cache(cache_dir: Option<&Path>, cache_max: Option<u64>) -> Result<u8> {
         text.push_str(&format!("  {:>10}  {}\n", human(bytes), kind.describe()));
     }
     if let Some(free) = cache.free_space() {
-        text.push_str(&format!("{} free on its disk\n", human(free)));
+        let free = crate::tr!("cache-free", free = human(free));
+        text.push_str(&format!("{free}\n"));
     }
     print(&text);
     Ok(EXIT_PASSED)
@@ -353,18 +364,20 @@ pub fn cache(cache_dir: Option<&Path>, cache_max: Option<u64>) -> Result<u8> {
 pub fn cache_clean(cache_dir: Option<&Path>) -> Result<u8> {
     let cache = crate::cache::Cache::locate(cache_dir, None)?;
     let cleaned = cache.clean();
-    let mut text = format!(
-        "removed {} entries ({}) from {}\n",
-        cleaned.removed,
-        crate::cache::human(cleaned.freed),
-        cache.root.display()
+    let mut text = crate::tr!(
+        "cache-removed",
+        count = cleaned.removed,
+        freed = crate::cache::human(cleaned.freed),
+        path = cache.root.display().to_string()
     );
+    text.push('\n');
     if cleaned.in_use > 0 {
-        text.push_str(&format!(
-            "left {} entries a running grade uses ({} in all now)\n",
-            cleaned.in_use,
-            crate::cache::human(cleaned.size)
-        ));
+        let left = crate::tr!(
+            "cache-left",
+            count = cleaned.in_use,
+            size = crate::cache::human(cleaned.size)
+        );
+        text.push_str(&format!("{left}\n"));
     }
     print(&text);
     Ok(EXIT_PASSED)
@@ -401,6 +414,17 @@ pub(crate) fn print(text: &str) {
     // A closed pipe (`grade … | head`) is not worth a panic.
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
+}
+
+/// The width a report is wrapped to when stdout is not a terminal.
+pub const DEFAULT_WIDTH: usize = 80;
+
+/// The width of the terminal stdout is, or [`DEFAULT_WIDTH`] when it is not one.
+pub fn width() -> usize {
+    match terminal_size::terminal_size_of(std::io::stdout()) {
+        Some((terminal_size::Width(w), _)) if w > 0 => usize::from(w),
+        _ => DEFAULT_WIDTH,
+    }
 }
 
 /// Colors on a terminal, unless `NO_COLOR` is set to anything non-empty.

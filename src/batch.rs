@@ -138,14 +138,14 @@ fn results(
     Ok(Results {
         version: class::RESULTS_VERSION,
         exercise: spec.name.clone(),
-        title: spec.title.clone(),
+        title: spec.title.get().to_string(),
         seed,
         checks: spec
             .checks
             .iter()
             .map(|c| class::CheckInfo {
                 id: c.id.clone(),
-                title: c.title.clone(),
+                title: c.title.get().to_string(),
                 points: c.points,
             })
             .collect(),
@@ -154,8 +154,8 @@ fn results(
             .iter()
             .map(|m| class::MistakeInfo {
                 id: m.id.clone(),
-                title: m.title.clone(),
-                hint: m.hint.clone(),
+                title: m.title.get().to_string(),
+                hint: m.hint.get().to_string(),
             })
             .collect(),
         folder,
@@ -179,9 +179,9 @@ fn results(
 /// each other.
 fn gather(request: &BatchRequest, shard: Option<class::Shard>) -> Result<(Vec<Entry>, PathBuf)> {
     if !request.submissions.is_dir() {
-        return Err(Error::Usage(format!(
-            "{}: no such folder of submissions",
-            request.submissions.display()
+        return Err(Error::Usage(crate::tr!(
+            "batch-no-folder",
+            path = request.submissions.display().to_string()
         )));
     }
     let out = match (request.out.clone(), shard) {
@@ -193,9 +193,9 @@ fn gather(request: &BatchRequest, shard: Option<class::Shard>) -> Result<(Vec<En
     };
     let entries = entries(&request.submissions, &out)?;
     if entries.is_empty() {
-        return Err(Error::Usage(format!(
-            "{} holds no submissions (a .rs file or a folder each)",
-            request.submissions.display()
+        return Err(Error::Usage(crate::tr!(
+            "batch-empty",
+            path = request.submissions.display().to_string()
         )));
     }
     std::fs::create_dir_all(&out).at(|| format!("creating {}", out.display()))?;
@@ -301,7 +301,11 @@ fn grade_all(
 fn tell(bar: &ProgressBar, n: usize, total: usize, g: &Graded) {
     let line = match &g.result {
         Ok(r) => format!("{}: {}/{}", g.entry.name, r.score, r.max_score),
-        Err(e) => format!("{}: not graded: {}", g.entry.name, first_line(e)),
+        Err(e) => crate::tr!(
+            "batch-not-graded",
+            name = &g.entry.name,
+            error = first_line(e)
+        ),
     };
     if bar.is_hidden() {
         eprintln!("[{n}/{total}] {line}");
@@ -542,38 +546,43 @@ pub(crate) fn summary(results: &Results, out: &Path, elapsed: Duration) -> Strin
         .iter()
         .filter_map(|s| s.report())
         .collect();
-    let mut text = format!(
-        "graded {} of {} submissions in {:.1} s",
-        reports.len(),
-        results.submissions.len(),
-        elapsed.as_secs_f64()
+    let mut text = crate::tr!(
+        "batch-graded",
+        graded = reports.len(),
+        total = results.submissions.len(),
+        seconds = format!("{:.1}", elapsed.as_secs_f64())
     );
     if let Some(first) = reports.first() {
         let mean = reports.iter().map(|r| f64::from(r.score)).sum::<f64>() / reports.len() as f64;
         let full = reports.iter().filter(|r| r.all_passed()).count();
         let broken = reports.iter().filter(|r| !r.build.ok).count();
-        text.push_str(&format!(
-            ": mean {mean:.1}/{}, {full} with full marks, {broken} not compiling",
-            first.max_score
+        text.push_str(&crate::tr!(
+            "batch-mean",
+            mean = format!("{mean:.1}"),
+            max = first.max_score,
+            full = full,
+            broken = broken
         ));
     }
     text.push('\n');
     for s in &results.submissions {
         if let Outcome::NotGraded(error) = &s.outcome {
-            text.push_str(&format!(
-                "not graded: {}: {}\n",
-                s.name,
-                error.lines().next().unwrap_or_default()
-            ));
+            let line = crate::tr!(
+                "batch-not-graded",
+                name = &s.name,
+                error = error.lines().next().unwrap_or_default()
+            );
+            text.push_str(&format!("{line}\n"));
         }
     }
-    text.push_str(&format!(
-        "wrote {}, the class report {} (and summary.md), and {} reports in {}\n",
-        out.join("grades.csv").display(),
-        out.join("report.html").display(),
-        reports.len(),
-        out.join("reports").display()
-    ));
+    let wrote = crate::tr!(
+        "batch-wrote",
+        csv = out.join("grades.csv").display().to_string(),
+        page = out.join("report.html").display().to_string(),
+        count = reports.len(),
+        reports = out.join("reports").display().to_string()
+    );
+    text.push_str(&format!("{wrote}\n"));
     text
 }
 

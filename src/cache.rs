@@ -578,14 +578,14 @@ impl Kind {
     }
 
     /// What it is, for `grade cache`.
-    pub(crate) fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> String {
         match self {
-            Kind::Deps => "dependencies: the exercise's crates, built once per toolchain",
-            Kind::Work => "working folders: builds' sources and rustc's incremental state",
-            Kind::Builds => "builds: compiled probes and their records",
-            Kind::Outcomes => "observations of the reference and known mistakes",
-            Kind::Tmp => "temporary folders",
-            Kind::Other => "other files",
+            Kind::Deps => crate::tr!("cache-kind-deps"),
+            Kind::Work => crate::tr!("cache-kind-work"),
+            Kind::Builds => crate::tr!("cache-kind-builds"),
+            Kind::Outcomes => crate::tr!("cache-kind-outcomes"),
+            Kind::Tmp => crate::tr!("cache-kind-tmp"),
+            Kind::Other => crate::tr!("cache-kind-other"),
         }
     }
 }

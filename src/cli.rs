@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 use grade::app::{self, Common, Format, GradeRequest};
 use grade::batch::BatchRequest;
+use grade::i18n::{self, Lang};
 use grade::merge::MergeRequest;
 use grade::shard::ShardSpec;
 use grade::watch::WatchRequest;
@@ -33,6 +34,11 @@ struct Cli {
 
     #[command(flatten)]
     grade: GradeArgs,
+
+    /// The language of reports, messages and help [default: from GRADE_LANG, else the locale
+    /// (LC_ALL, LC_MESSAGES, LANG: fr_* is French), else English].
+    #[arg(long, value_enum, global = true, value_name = "LANG")]
+    lang: Option<Lang>,
 }
 
 #[derive(Subcommand)]
@@ -239,7 +245,7 @@ fn parse() -> Cli {
     let asks_version = std::env::args()
         .skip(1)
         .any(|a| a == "--version" || a == "-V");
-    let mut command = Cli::command();
+    let mut command = i18n::localize_help(Cli::command());
     if asks_version {
         command = command.version(grade::doctor::version());
     }
@@ -286,9 +292,36 @@ impl From<CommonArgs> for Common {
     }
 }
 
+/// The language asked for before clap parses (so that `--help` is in it): `--lang X` or
+/// `--lang=X` on the command line, else the environment.
+fn language() -> Result<Lang, String> {
+    let args: Vec<String> = std::env::args().collect();
+    let asked = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, arg)| match arg.as_str() {
+            "--" => Some(None),
+            "--lang" => Some(args.get(i + 1).cloned()),
+            _ => arg.strip_prefix("--lang=").map(|v| Some(v.to_string())),
+        });
+    match asked.flatten() {
+        // A bad value is clap's to refuse, with the valid ones listed.
+        Some(code) => Ok(Lang::from_code(&code).unwrap_or(Lang::En)),
+        None => i18n::from_env(|name| std::env::var(name).ok())
+            .map_err(|bad| i18n::tr_in(Lang::En, "error-grade-lang", &[("value", bad.0.into())])),
+    }
+}
+
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
+    if let Err(message) = language().map(i18n::set) {
+        eprintln!("{message}");
+        return ExitCode::from(app::EXIT_ERROR);
+    }
     let cli = parse();
+    if let Some(lang) = cli.lang {
+        i18n::set(lang);
+    }
     let result = match cli.command {
         Some(Command::Validate {
             exercise,
@@ -360,7 +393,10 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!(
+                "{}",
+                i18n::tr("error-prefix", &[("error", error.to_string().into())])
+            );
             ExitCode::from(app::EXIT_ERROR)
         }
     }

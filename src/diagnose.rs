@@ -12,7 +12,11 @@ use crate::spec::{Check, Spec};
 /// A diagnosis attached to a failed check: the mistake the submission behaves like, and its hint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnosis {
+    /// The mistake's id.
     pub mistake: String,
+    /// What it does wrong, in the language in force.
+    pub title: String,
+    /// What to do about it, in the language in force.
     pub hint: String,
 }
 
@@ -53,7 +57,8 @@ pub fn diagnose(
             let mistake = &known.mistakes[best];
             Some(Diagnosis {
                 mistake: mistake.id.clone(),
-                hint: mistake.hint.clone(),
+                title: mistake.title.get().to_string(),
+                hint: mistake.hint.get().to_string(),
             })
         })
         .collect()

@@ -7,10 +7,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error(
-        "{}: no such exercise folder (expected a folder holding exercise.toml)",
-        path.display()
-    )]
+    #[error("{}", crate::tr!("error-missing-exercise", path = path.display().to_string()))]
     MissingExercise { path: PathBuf },
 
     #[error("{}:{line}:{column}: {message}", path.display())]
@@ -21,10 +18,10 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{}: {message}", path.display())]
+    #[error("{}", crate::tr!("error-at-path", path = path.display().to_string(), message = message))]
     SpecFile { path: PathBuf, message: String },
 
-    #[error("{}: {message}", path.display())]
+    #[error("{}", crate::tr!("error-at-path", path = path.display().to_string(), message = message))]
     Submission { path: PathBuf, message: String },
 
     #[error("{}: {source}", path.display())]
@@ -34,16 +31,13 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error(
-        "cannot run `{program}`: {message} (install a Rust toolchain from https://rustup.rs, \
-        or point the RUSTC and CARGO variables at one)"
-    )]
+    #[error("{}", crate::tr!("error-toolchain", program = program, message = message))]
     Toolchain { program: String, message: String },
 
     /// The toolchain's program could not be started at all.
     #[error(
-        "cannot run `{program}`: {source} (install a Rust toolchain from https://rustup.rs, or \
-         point the RUSTC and CARGO variables at one)"
+        "{}",
+        crate::tr!("error-toolchain", program = program, message = source.to_string())
     )]
     ToolchainUnavailable {
         program: String,
@@ -57,10 +51,10 @@ pub enum Error {
     )]
     Dependencies { log: String, offline: bool },
 
-    #[error("the reference solution {what}: {message}")]
+    #[error("{}", crate::tr!("error-reference", what = what, message = message))]
     Reference { what: String, message: String },
 
-    #[error("the exercise's probe {message}")]
+    #[error("{}", crate::tr!("error-probe", message = message))]
     Probe { message: String },
 
     #[error("{context}: {source}")]
@@ -75,10 +69,13 @@ pub enum Error {
 
     /// The file system under `path` is full (or the user's quota is used up).
     #[error(
-        "no space left on device under {}{} ({context}): free space there, or pass \
-         --cache-dir (or set GRADE_CACHE_DIR) to put the cache on a disk with room",
-        path.display(),
-        free.as_ref().map(|f| format!(", {f} free")).unwrap_or_default()
+        "{}",
+        crate::tr!(
+            "error-no-space",
+            path = path.display().to_string(),
+            free = free.as_ref().map(|f| crate::tr!("error-free", free = f)).unwrap_or_default(),
+            context = context
+        )
     )]
     NoSpace {
         path: PathBuf,
@@ -93,7 +90,7 @@ pub enum Error {
     Compiler(#[from] CompilerFault),
 
     /// A cache entry was damaged while this grade used it (it was verified before).
-    #[error("a cache entry was damaged while grading ({what}): grade again, and it is made anew")]
+    #[error("{}", crate::tr!("error-damaged-cache", what = what))]
     DamagedCache { what: String },
 
     /// grade itself panicked grading one submission of a batch: that submission's row, not the

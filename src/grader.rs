@@ -267,22 +267,29 @@ impl Grader {
                 };
                 Some(Chart {
                     check: check.id.clone(),
-                    title: chart.title.clone(),
+                    title: chart.title.get().to_string(),
                     key: key.clone(),
                     submission: series(outcomes.get(first)),
                     reference: series(known.reference.get(first)),
                 })
             })
             .collect();
-        Report::new(
+        let mut report = Report::new(
             self.spec.name.clone(),
-            self.spec.title.clone(),
+            self.spec.title.get().to_string(),
             label.to_string(),
             self.seed,
             build,
             checks,
             charts,
-        )
+        );
+        let titles: Vec<(String, String)> = known
+            .mistakes
+            .iter()
+            .map(|m| (m.id.clone(), m.title.get().to_string()))
+            .collect();
+        report.mistakes = score::mistake_notes(&report.checks, &titles);
+        report
     }
 
     /// Compiles every build of every source, in bundles (see [`bundle`]), `jobs` at once; a bundle
@@ -362,9 +369,9 @@ impl Grader {
         {
             return not_built(match rejection {
                 Rejection::Limit { limit, .. } => {
-                    format!("the submission does not compile: {limit}")
+                    crate::tr!("not-built-limit", limit = limit.to_string())
                 }
-                _ => "the submission does not compile (see the compiler's messages)".into(),
+                _ => crate::tr!("not-built"),
             });
         }
         match builds.get(&scenario.build) {
@@ -408,12 +415,12 @@ impl Grader {
                 result: Err(Rejection::Unstaged { reason }),
                 ..
             }) => not_built(reason.clone()),
-            Some(built) => not_built(format!(
-                "{} does not compile:\n{}",
-                self.variant_title(&scenario.build),
-                built.diagnostics()
+            Some(built) => not_built(crate::tr!(
+                "not-built-variant",
+                variant = self.variant_title(&scenario.build),
+                diagnostics = built.diagnostics()
             )),
-            None => not_built(format!("no build `{}`", scenario.build)),
+            None => not_built(crate::tr!("not-built-no-build", build = &scenario.build)),
         }
     }
 
@@ -479,7 +486,7 @@ impl Grader {
             .variants
             .iter()
             .find(|v| v.id == id)
-            .map_or(id.to_string(), |v| v.title.clone())
+            .map_or(id.to_string(), |v| v.title.get().to_string())
     }
 
     /// The reference's and known mistakes' observations, made once per grader. `prefer` says
@@ -529,28 +536,24 @@ impl Grader {
                     });
                 }
                 return Err(Error::Reference {
-                    what: "is not in this copy of the exercise".into(),
-                    message: format!(
-                        "{} was made for other versions of {}. Restore those files as they were \
-                         given to you (only your {} is graded), or ask for a fresh copy of the \
-                         exercise.",
-                        self.spec.expected.display(),
-                        changed.join(", "),
-                        self.spec.submission.join(", ")
+                    what: crate::tr!("reference-not-in-copy"),
+                    message: crate::tr!(
+                        "reference-other-versions",
+                        expected = self.spec.expected.display().to_string(),
+                        changed = changed.join(", "),
+                        submission = self.spec.submission.join(", ")
                     ),
                 });
             }
             (None, None) => {
                 let why = if self.seed.is_some() {
-                    "--seed needs the reference's source to probe fresh scenarios, and this copy \
-                        of the exercise has none"
+                    crate::tr!("reference-missing-seed")
                 } else {
-                    "this copy of the exercise has neither the reference's source nor an \
-                        expected.json (`grade bless` writes it)"
+                    crate::tr!("reference-missing-copy")
                 };
                 return Err(Error::Reference {
-                    what: "is missing".into(),
-                    message: why.into(),
+                    what: crate::tr!("reference-is-missing"),
+                    message: why,
                 });
             }
         };
@@ -566,8 +569,8 @@ impl Grader {
             .reference
             .clone()
             .ok_or_else(|| Error::Reference {
-                what: "is missing".into(),
-                message: "exercise.toml names no reference file that exists".into(),
+                what: crate::tr!("reference-is-missing"),
+                message: crate::tr!("reference-no-file"),
             })?;
         let mut reference = Source::read(&self.spec, &path)?;
         reference.label = "reference".into();
@@ -584,13 +587,11 @@ impl Grader {
         let mut sources = vec![reference];
         sources.extend(mistakes.iter().map(|m| &m.source));
         if mistakes.is_empty() {
-            (self.progress)(Progress::Begin(
-                "building the reference solution (once; cached)",
-            ));
+            (self.progress)(Progress::Begin(&crate::tr!("progress-reference")));
         } else {
-            (self.progress)(Progress::Begin(&format!(
-                "building the reference solution and {} known mistakes (once; cached)",
-                mistakes.len()
+            (self.progress)(Progress::Begin(&crate::tr!(
+                "progress-reference-and-mistakes",
+                count = mistakes.len()
             )));
         }
         let builds = self
@@ -602,13 +603,13 @@ impl Grader {
                 Ok(_) => {}
                 Err(Rejection::Unstaged { reason }) => {
                     return Err(Error::Reference {
-                        what: format!("cannot be staged (build `{id}`)"),
+                        what: crate::tr!("reference-unstaged", build = id),
                         message: reason.clone(),
                     })
                 }
                 Err(rejection) => {
                     return Err(Error::Reference {
-                        what: format!("does not compile (build `{id}`)"),
+                        what: crate::tr!("reference-does-not-compile", build = id),
                         message: rejection.diagnostics(),
                     })
                 }
@@ -624,7 +625,7 @@ impl Grader {
         for (id, outcome) in &reference_outcomes {
             if let Some(why) = judge::problem(outcome) {
                 return Err(Error::Reference {
-                    what: format!("fails on scenario `{id}`"),
+                    what: crate::tr!("reference-fails", scenario = id),
                     message: why,
                 });
             }

@@ -3,6 +3,7 @@
 //! probed like any submission, cached); `grade bless` writes them to `expected.json`, from which a
 //! students' copy without solutions grades and diagnoses. This module owns that file.
 
+use crate::bilingual::{Survey, Text, Untranslated};
 use crate::cache::{write_atomic, Key};
 use crate::error::{Error, Result};
 use crate::probe::Outcome;
@@ -34,9 +35,9 @@ pub struct Known {
 pub struct KnownMistake {
     pub id: String,
     /// What the code does wrong, in a line.
-    pub title: String,
+    pub title: Text,
     /// What a good teaching assistant would say.
-    pub hint: String,
+    pub hint: Text,
     pub outcomes: Outcomes,
 }
 
@@ -44,8 +45,8 @@ pub struct KnownMistake {
 #[derive(Debug, Clone)]
 pub struct Mistake {
     pub id: String,
-    pub title: String,
-    pub hint: String,
+    pub title: Text,
+    pub hint: Text,
     pub source: Source,
 }
 
@@ -61,14 +62,24 @@ struct Catalog {
 struct CatalogEntry {
     id: String,
     file: String,
-    title: String,
-    hint: String,
+    title: Text,
+    hint: Text,
 }
 
 /// Reads the catalog named by the spec (none when this copy has none).
 pub fn read_catalog(spec: &Spec) -> Result<Vec<Mistake>> {
+    parse_catalog(spec).map(|(mistakes, _)| mistakes)
+}
+
+/// The titles and hints of the catalog that lack a language.
+pub fn untranslated_in_catalog(spec: &Spec) -> Result<Vec<Untranslated>> {
+    parse_catalog(spec).map(|(_, untranslated)| untranslated)
+}
+
+/// The catalog's mistakes, and its sentences that lack a language.
+fn parse_catalog(spec: &Spec) -> Result<(Vec<Mistake>, Vec<Untranslated>)> {
     let Some(path) = &spec.mistakes else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
@@ -89,17 +100,33 @@ pub fn read_catalog(spec: &Spec) -> Result<Vec<Mistake>> {
     })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut mistakes: Vec<Mistake> = Vec::new();
+    let mut survey = Survey {
+        file: path,
+        text: &text,
+        languages: &spec.languages,
+        found: Vec::new(),
+    };
     for spanned in catalog.mistake {
         let start = spanned.span().start;
         let entry = spanned.into_inner();
+        let id = &entry.id;
+        survey.note(start, || format!("mistake `{id}`: title"), &entry.title);
+        survey.note(start, || format!("mistake `{id}`: hint"), &entry.hint);
         if mistakes.iter().any(|m| m.id == entry.id) {
-            return Err(at(start, format!("duplicate mistake id `{}`", entry.id)));
+            return Err(at(
+                start,
+                crate::tr!("spec-duplicate-mistake", id = &entry.id),
+            ));
         }
         let file = dir.join(&entry.file);
         if !file.is_file() {
             return Err(at(
                 start,
-                format!("mistake `{}`: no file {}", entry.id, file.display()),
+                crate::tr!(
+                    "spec-mistake-no-file",
+                    id = &entry.id,
+                    file = file.display().to_string()
+                ),
             ));
         }
         let mut source = Source::read(spec, &file)?;
@@ -111,7 +138,8 @@ pub fn read_catalog(spec: &Spec) -> Result<Vec<Mistake>> {
             source,
         });
     }
-    Ok(mistakes)
+    let untranslated = survey.found;
+    Ok((mistakes, untranslated))
 }
 
 /// The input that stands for the shared probe harness (of the `grade` that blessed).
@@ -165,9 +193,15 @@ pub fn sources_hash(reference: &Source, mistakes: &[Mistake]) -> String {
         key.add(text.as_bytes());
     }
     for m in mistakes {
-        key.add(m.id.as_bytes())
-            .add(m.title.as_bytes())
-            .add(m.hint.as_bytes());
+        key.add(m.id.as_bytes());
+        for text in [&m.title, &m.hint] {
+            // English alone hashes as the plain string it was before French was added, so an
+            // English-only exercise's expected.json stays current.
+            key.add(text.en.as_deref().unwrap_or_default().as_bytes());
+            if let Some(fr) = &text.fr {
+                key.add(b"\0fr\0").add(fr.as_bytes());
+            }
+        }
         for text in m.source.files.values() {
             key.add(text.as_bytes());
         }
@@ -186,7 +220,7 @@ pub fn read_expected(path: &Path) -> Result<Option<Known>> {
         .map(Some)
         .map_err(|e| Error::SpecFile {
             path: path.to_path_buf(),
-            message: format!("not a file `grade bless` wrote ({e}); run `grade bless` again"),
+            message: crate::tr!("spec-expected-unreadable", error = e.to_string()),
         })
 }
 

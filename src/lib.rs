@@ -24,6 +24,7 @@
 
 pub mod app;
 pub mod batch;
+mod bilingual;
 mod build;
 mod bundle;
 pub mod cache;
@@ -32,6 +33,7 @@ mod diagnose;
 pub mod doctor;
 pub mod error;
 mod grader;
+pub mod i18n;
 mod judge;
 mod known;
 pub mod merge;

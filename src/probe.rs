@@ -139,31 +139,29 @@ impl Failure {
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let text = match self {
             Failure::TimedOut { seconds } => {
-                write!(f, "timed out after {} s", format_seconds(*seconds))
+                crate::tr!("failure-timed-out", seconds = format_seconds(*seconds))
             }
-            Failure::CpuLimit { seconds } => write!(f, "killed: CPU time limit {seconds} s"),
-            Failure::MemoryLimit { mib } => write!(f, "killed: memory limit {mib} MiB"),
-            Failure::StackOverflow => write!(f, "stack overflow"),
-            Failure::FileTooLarge => write!(f, "killed: wrote a file larger than the limit"),
-            Failure::Signal { signal: 9 } => write!(f, "killed (SIGKILL)"),
-            Failure::Signal { signal: 6 } => write!(f, "aborted (SIGABRT)"),
-            Failure::Signal { signal: 11 } => write!(f, "crashed (segmentation fault)"),
-            Failure::Signal { signal } => write!(f, "killed by signal {signal}"),
-            Failure::ExitedEarly { code } => write!(f, "exited with code {code} before reporting"),
-            Failure::TooMuchReported { mib } => {
-                write!(f, "reported more than {mib} MiB of observations")
+            Failure::CpuLimit { seconds } => crate::tr!("failure-cpu-limit", seconds = *seconds),
+            Failure::MemoryLimit { mib } => crate::tr!("failure-memory-limit", mib = *mib),
+            Failure::StackOverflow => crate::tr!("failure-stack-overflow"),
+            Failure::FileTooLarge => crate::tr!("failure-file-too-large"),
+            Failure::Signal { signal: 9 } => crate::tr!("failure-sigkill"),
+            Failure::Signal { signal: 6 } => crate::tr!("failure-sigabrt"),
+            Failure::Signal { signal: 11 } => crate::tr!("failure-sigsegv"),
+            Failure::Signal { signal } => crate::tr!("failure-signal", signal = signal.to_string()),
+            Failure::ExitedEarly { code } => {
+                crate::tr!("failure-exited-early", code = code.to_string())
             }
-            Failure::LongName { cap } => write!(
-                f,
-                "reported an observation whose name is longer than {cap} bytes"
-            ),
+            Failure::TooMuchReported { mib } => crate::tr!("failure-too-much", mib = *mib),
+            Failure::LongName { cap } => crate::tr!("failure-long-name", cap = *cap),
             Failure::Rejected { scenario, message } => {
-                write!(f, "the probe rejected scenario `{scenario}`: {message}")
+                crate::tr!("failure-rejected", scenario = scenario, message = message)
             }
-            Failure::NotObservations => write!(f, "reported something that is not observations"),
-        }
+            Failure::NotObservations => crate::tr!("failure-not-observations"),
+        };
+        f.write_str(&text)
     }
 }
 
@@ -465,7 +463,11 @@ fn from_report(
             let message = clip(&message, TEXT_CAP);
             if trusted {
                 return Err(Error::Probe {
-                    message: format!("rejected scenario `{}`: {message}", scenario.id),
+                    message: crate::tr!(
+                        "probe-rejected",
+                        scenario = &scenario.id,
+                        message = message
+                    ),
                 });
             }
             // The submission may have written it: a reason for its checks, not grade's failure.

@@ -2,7 +2,9 @@
 //! unique, every scenario pattern matches, every file exists), naming the file, line and column of
 //! anything wrong. Nothing else in `grade` reads the exercise's configuration.
 
+use crate::bilingual::{Survey, Text, Untranslated};
 use crate::error::{Error, IoContext, Result};
+use crate::i18n::Lang;
 use crate::judge::rules::Expectation;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +26,7 @@ pub struct Spec {
     /// Short name, e.g. `backprop`.
     pub name: String,
     /// One-line title for reports.
-    pub title: String,
+    pub title: Text,
     /// Paths, relative to a crate root, of the files taken from the student.
     pub submission: Vec<String>,
     /// Paths of the exercise's files compiled with the submission, at the same relative paths.
@@ -52,6 +54,11 @@ pub struct Spec {
     pub scenarios: Vec<Scenario>,
     /// Every check, in report order.
     pub checks: Vec<Check>,
+    /// The languages every sentence of the exercise is written in (`languages`, English alone
+    /// when not given): `grade validate` fails on a sentence that lacks one of them.
+    pub languages: Vec<Lang>,
+    /// The sentences of `exercise.toml` that lack one of `languages`.
+    pub untranslated: Vec<Untranslated>,
 }
 
 /// Bounds on what a submission may use.
@@ -89,7 +96,7 @@ pub struct Variant {
     /// Referenced by scenarios' `build`.
     pub id: String,
     /// Said in reports, e.g. "your fit with a correct backward".
-    pub title: String,
+    pub title: Text,
     /// The submission file whose items are replaced.
     pub file: String,
     /// Items to replace, as `Type::method`.
@@ -162,7 +169,7 @@ pub struct Check {
     /// Public id, e.g. `backward.d_biases`.
     pub id: String,
     /// What passes, in a line.
-    pub title: String,
+    pub title: Text,
     /// Points when it passes.
     pub points: u32,
     /// Ids of the scenarios it judges.
@@ -180,7 +187,7 @@ pub struct ChartSpec {
     /// The observation, one point per element (of the check's first scenario).
     pub key: String,
     /// What is drawn, e.g. "average loss per epoch".
-    pub title: String,
+    pub title: Text,
 }
 
 // ---- the file as written ----
@@ -188,7 +195,7 @@ pub struct ChartSpec {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSpec {
-    exercise: RawExercise,
+    exercise: Spanned<RawExercise>,
     #[serde(default)]
     limits: Limits,
     #[serde(default)]
@@ -205,7 +212,9 @@ struct RawSpec {
 #[serde(deny_unknown_fields)]
 struct RawExercise {
     name: String,
-    title: String,
+    title: Text,
+    #[serde(default = "default_languages")]
+    languages: Vec<Lang>,
     submission: Vec<String>,
     #[serde(default)]
     given: Vec<String>,
@@ -214,6 +223,11 @@ struct RawExercise {
     mistakes: Option<String>,
     #[serde(default = "default_expected")]
     expected: String,
+}
+
+/// An exercise that does not say is written in English only (as before French was added).
+fn default_languages() -> Vec<Lang> {
+    vec![Lang::En]
 }
 
 fn default_expected() -> String {
@@ -259,7 +273,7 @@ fn default_build() -> String {
 #[serde(deny_unknown_fields)]
 struct RawCheck {
     id: String,
-    title: String,
+    title: Text,
     points: u32,
     scenarios: Vec<String>,
     expect: Vec<Expectation>,
@@ -285,14 +299,16 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
     let reader = Reader { dir, path, text };
     let raw: RawSpec = toml::from_str(text).map_err(|e| {
         // Serde names Rust types; an instructor reads numbers.
+        let whole = crate::tr!("spec-expected-whole");
         let message = e
             .message()
             .trim()
-            .replace("expected u32", "expected a whole number, 0 or more")
-            .replace("expected u64", "expected a whole number, 0 or more");
+            .replace("expected u32", &whole)
+            .replace("expected u64", &whole);
         reader.at(e.span().unwrap_or(0..0), message)
     })?;
-    let exercise = raw.exercise;
+    let untranslated = untranslated(path, text, &raw);
+    let exercise = raw.exercise.into_inner();
     reader.files(&exercise, &raw.build)?;
     let default_timeout = reader.limits(&raw.limits)?;
     let variants = reader.variants(raw.variant, &exercise.submission)?;
@@ -327,7 +343,44 @@ pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Spec> {
         variants,
         scenarios,
         checks,
+        languages: exercise.languages,
+        untranslated,
     })
+}
+
+/// Every sentence of the spec that lacks a language, with the line of the table it is in.
+fn untranslated(path: &Path, text: &str, raw: &RawSpec) -> Vec<Untranslated> {
+    let mut survey = Survey {
+        file: path,
+        text,
+        languages: &raw.exercise.get_ref().languages,
+        found: Vec::new(),
+    };
+    let exercise = &raw.exercise;
+    let title = &exercise.get_ref().title;
+    survey.note(exercise.span().start, || "[exercise] title".into(), title);
+    for variant in &raw.variant {
+        let (at, v) = (variant.span().start, variant.get_ref());
+        survey.note(at, || format!("variant `{}`: title", v.id), &v.title);
+    }
+    for check in &raw.check {
+        let (at, c) = (check.span().start, check.get_ref());
+        survey.note(at, || format!("check `{}`: title", c.id), &c.title);
+        if let Some(chart) = &c.chart {
+            survey.note(
+                at,
+                || format!("check `{}`: chart.title", c.id),
+                &chart.title,
+            );
+        }
+        for (i, rule) in c.expect.iter().enumerate() {
+            for (field, words) in rule.rule().texts() {
+                let key = || format!("check `{}`: expect[{i}].{field}", c.id);
+                survey.note(at, key, words);
+            }
+        }
+    }
+    survey.found
 }
 
 /// The spec being read, for errors that name the file, and the line and column when they can.
@@ -362,14 +415,18 @@ impl Reader<'_> {
         let named = exercise.given.iter().chain([&exercise.probe]);
         for file in named.chain(build.library.iter()) {
             if !self.dir.join(file).is_file() {
-                return Err(self.whole(format!(
-                    "the exercise file `{file}` does not exist in {}",
-                    self.dir.display()
+                return Err(self.whole(crate::tr!(
+                    "spec-no-file",
+                    file = file,
+                    dir = self.dir.display().to_string()
                 )));
             }
         }
         if exercise.submission.is_empty() {
-            return Err(self.whole("`submission` lists no file".to_string()));
+            return Err(self.whole(crate::tr!("spec-no-submission")));
+        }
+        if exercise.languages.is_empty() {
+            return Err(self.whole(crate::tr!("spec-no-language")));
         }
         self.build(build)
     }
@@ -408,8 +465,10 @@ impl Reader<'_> {
     fn limits(&self, limits: &Limits) -> Result<Duration> {
         let seconds = |name: &str, value: f64| {
             positive_seconds(value).ok_or_else(|| {
-                self.whole(format!(
-                    "`limits.{name}` must be a positive number of seconds, at most {MAX_SECONDS}"
+                self.whole(crate::tr!(
+                    "spec-limit-seconds",
+                    name = name,
+                    max = MAX_SECONDS.to_string()
                 ))
             })
         };
@@ -422,9 +481,7 @@ impl Reader<'_> {
         ];
         for (name, value, max) in bounds {
             if !(1..=max).contains(&value) {
-                return Err(self.whole(format!(
-                    "`limits.{name}` must be a whole number from 1 to {max}"
-                )));
+                return Err(self.whole(crate::tr!("spec-limit-range", name = name, max = max)));
             }
         }
         Ok(default_timeout)
@@ -438,27 +495,16 @@ impl Reader<'_> {
             let span = spanned.span();
             let v = spanned.into_inner();
             let problem = if v.id == MAIN_BUILD || variants.iter().any(|o| o.id == v.id) {
-                Some(format!("duplicate build id `{}`", v.id))
+                Some(crate::tr!("spec-duplicate-build", id = &v.id))
             } else if !submission.contains(&v.file) {
-                Some(format!(
-                    "variant `{}` replaces items of `{}`, which is not a submission file",
-                    v.id, v.file
-                ))
+                Some(crate::tr!("spec-variant-file", id = &v.id, file = &v.file))
             } else if !self.dir.join(&v.from).is_file() {
-                Some(format!(
-                    "variant `{}`: the file `{}` does not exist",
-                    v.id, v.from
-                ))
+                Some(crate::tr!("spec-variant-from", id = &v.id, file = &v.from))
             } else {
                 v.replace
                     .iter()
                     .find(|item| item.split_once("::").is_none())
-                    .map(|bad| {
-                        format!(
-                            "variant `{}`: `{bad}` is not of the form Type::method",
-                            v.id
-                        )
-                    })
+                    .map(|bad| crate::tr!("spec-variant-item", id = &v.id, item = bad))
             };
             if let Some(problem) = problem {
                 return Err(self.at(span, problem));
@@ -479,17 +525,15 @@ impl Reader<'_> {
             let span = spanned.span();
             let s = spanned.into_inner();
             let problem = if scenarios.iter().any(|o| o.id == s.id) {
-                Some(format!("duplicate scenario id `{}`", s.id))
+                Some(crate::tr!("spec-duplicate-scenario", id = &s.id))
             } else if !build_ids.contains(&s.build) {
-                Some(format!(
-                    "scenario `{}` runs on build `{}`, which is neither `main` nor a variant",
-                    s.id, s.build
+                Some(crate::tr!(
+                    "spec-scenario-build",
+                    id = &s.id,
+                    build = &s.build
                 ))
             } else if s.args.contains_key("seed") {
-                Some(format!(
-                    "scenario `{}`: give the seed as `seed`, not inside `args`",
-                    s.id
-                ))
+                Some(crate::tr!("spec-scenario-seed", id = &s.id))
             } else {
                 None
             };
@@ -523,7 +567,7 @@ impl Reader<'_> {
             let span = spanned.span();
             let raw = spanned.into_inner();
             if checks.iter().any(|c| c.id == raw.id) {
-                return Err(self.at(span, format!("duplicate check id `{}`", raw.id)));
+                return Err(self.at(span, crate::tr!("spec-duplicate-check", id = &raw.id)));
             }
             let check = self.check(raw, span.clone(), scenarios, default_timeout)?;
             total_points = total_points.checked_add(check.points).ok_or_else(|| {
@@ -531,13 +575,13 @@ impl Reader<'_> {
                 let id = &check.id;
                 self.at(
                     span,
-                    format!("check `{id}`: the points of all checks add up to more than {most}"),
+                    crate::tr!("spec-points-overflow", id = id, most = most),
                 )
             })?;
             checks.push(check);
         }
         if checks.is_empty() {
-            return Err(self.whole("the exercise declares no `[[check]]`".to_string()));
+            return Err(self.whole(crate::tr!("spec-no-check")));
         }
         Ok(checks)
     }
@@ -550,21 +594,21 @@ impl Reader<'_> {
         scenarios: &mut [Scenario],
         default_timeout: Duration,
     ) -> Result<Check> {
-        let at = |message: String| self.at(span.clone(), format!("check `{}`{message}", c.id));
+        let at = |message: String| {
+            let message = crate::tr!("spec-check", id = &c.id, message = message);
+            self.at(span.clone(), message)
+        };
         if c.scenarios.is_empty() {
-            return Err(at(
-                " selects no scenario: list at least one in `scenarios`".into()
-            ));
+            return Err(at(crate::tr!("spec-check-no-scenario")));
         }
         if c.expect.is_empty() {
-            return Err(at(
-                " expects nothing: give at least one `expect` rule".into()
-            ));
+            return Err(at(crate::tr!("spec-check-no-rule")));
         }
         let timeout = match c.timeout {
             Some(t) => positive_seconds(t).ok_or_else(|| {
-                at(format!(
-                    ": timeout must be a positive number of seconds, at most {MAX_SECONDS}"
+                at(crate::tr!(
+                    "spec-check-timeout",
+                    max = MAX_SECONDS.to_string()
                 ))
             })?,
             None => default_timeout,
@@ -582,12 +626,12 @@ impl Reader<'_> {
                 }
             }
             if selected.len() == before {
-                return Err(at(format!(": no scenario matches `{pattern}`")));
+                return Err(at(crate::tr!("spec-check-no-match", pattern = pattern)));
             }
         }
         for rule in &c.expect {
             if let Some(problem) = crate::judge::rules::problem(rule, &selected, scenarios) {
-                return Err(at(format!(": {problem}")));
+                return Err(at(crate::tr!("spec-check-problem", problem = problem)));
             }
         }
         Ok(Check {

@@ -38,10 +38,10 @@ impl Source {
         let mut origins = BTreeMap::new();
         if path.is_file() {
             if spec.submission.len() != 1 {
-                return Err(bad(format!(
-                    "this exercise takes {} files ({}): give a folder laid out like the exercise",
-                    spec.submission.len(),
-                    spec.submission.join(", ")
+                return Err(bad(crate::tr!(
+                    "submission-many-files",
+                    count = spec.submission.len(),
+                    files = spec.submission.join(", ")
                 )));
             }
             origins.insert(spec.submission[0].clone(), path.to_path_buf());
@@ -52,15 +52,11 @@ impl Source {
                 let found = [nested, flat]
                     .into_iter()
                     .find(|p| p.is_file())
-                    .ok_or_else(|| {
-                        bad(format!(
-                            "no `{relative}` in this folder (the file this exercise grades)"
-                        ))
-                    })?;
+                    .ok_or_else(|| bad(crate::tr!("submission-no-file", file = relative)))?;
                 origins.insert(relative.clone(), found);
             }
         } else {
-            return Err(bad("no such file or folder".to_string()));
+            return Err(bad(crate::tr!("submission-missing")));
         }
         let mut files = BTreeMap::new();
         for (relative, origin) in &origins {
@@ -136,7 +132,7 @@ impl Kit {
                 .unwrap_or("");
             let spliced = splice(original, replacements, &variant.replace).map_err(|why| {
                 Unstageable::Variant {
-                    title: variant.title.clone(),
+                    title: variant.title.get().to_string(),
                     why,
                 }
             })?;
@@ -155,8 +151,12 @@ impl Kit {
 pub enum Unstageable {
     /// A submitted file would read files of the machine that compiles it (see `screen`).
     #[error(
-        "error: `{what}` reads files of the grading machine; a submission may not use it\n \
-         --> {file}:{line}:{column}"
+        "{}",
+        crate::tr!(
+            "stage-reads-files",
+            what = what,
+            place = format!("{file}:{line}:{column}")
+        )
     )]
     ReadsFiles {
         what: String,
@@ -165,7 +165,7 @@ pub enum Unstageable {
         column: usize,
     },
     /// A variant's methods could not be spliced into the submission.
-    #[error("could not prepare {title}: {why}")]
+    #[error("{}", crate::tr!("stage-variant", title = title, why = why.to_string()))]
     Variant {
         /// The variant's title.
         title: String,
@@ -178,13 +178,16 @@ pub enum Unstageable {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SpliceError {
     /// The trusted file the methods come from does not parse (syn's message).
-    #[error("the replacement file does not parse: {0}")]
+    #[error("{}", crate::tr!("splice-replacements", message = .0))]
     Replacements(String),
     /// The trusted file lacks a method to put in.
-    #[error("the replacement file has no `{0}`")]
+    #[error("{}", crate::tr!("splice-missing", item = .0))]
     Missing(String),
     /// The submission does not parse, at a 1-based line and column (syn's message).
-    #[error("the submission does not parse (line {line}, column {column}): {message}")]
+    #[error(
+        "{}",
+        crate::tr!("splice-submission", line = *line, column = *column, message = message)
+    )]
     Submission {
         line: usize,
         column: usize,

@@ -2,6 +2,7 @@
 //! that the reference scores full marks, the stub scores nothing, every known mistake loses points
 //! and is diagnosed as itself on every check it fails, and that `expected.json` is current.
 
+use crate::bilingual::Untranslated;
 use crate::error::{Error, Result};
 use crate::grader::{Grader, Origin};
 use crate::judge::Status;
@@ -25,6 +26,8 @@ pub struct Validation {
     pub expected_current: Option<bool>,
     /// Where `expected.json` is.
     pub expected_path: String,
+    /// The exercise's sentences (in `exercise.toml` and `mistakes.toml`) that lack a language.
+    pub untranslated: Vec<Untranslated>,
 }
 
 /// One graded source.
@@ -60,7 +63,9 @@ pub enum Cell {
 impl Validation {
     /// Every row behaves as it must and `expected.json` is current (when it applies).
     pub fn passed(&self) -> bool {
-        self.rows.iter().all(|r| r.problems.is_empty()) && self.expected_current != Some(false)
+        self.rows.iter().all(|r| r.problems.is_empty())
+            && self.expected_current != Some(false)
+            && self.untranslated.is_empty()
     }
 }
 
@@ -87,6 +92,11 @@ pub fn validate(grader: &Grader) -> Result<Validation> {
         rows,
         expected_current,
         expected_path: spec.expected.display().to_string(),
+        untranslated: [
+            spec.untranslated.clone(),
+            known::untranslated_in_catalog(spec)?,
+        ]
+        .concat(),
     })
 }
 
@@ -109,9 +119,9 @@ fn reference_row(grader: &Grader, known: &Known) -> Row {
             .filter(|c| c.status != Status::Pass)
             .map(|c| format!("{} ({})", c.id, c.message))
             .collect();
-        row.problems.push(format!(
-            "the reference does not score full marks: {}",
-            lost.join("; ")
+        row.problems.push(crate::tr!(
+            "validate-reference-not-full",
+            lost = lost.join("; ")
         ));
     }
     row
@@ -130,8 +140,10 @@ fn stub_row(grader: &Grader) -> Result<Row> {
         .map(|c| c.id.as_str())
         .collect();
     if !passed.is_empty() {
-        row.problems
-            .push(format!("the stub passes {}", passed.join(", ")));
+        row.problems.push(crate::tr!(
+            "validate-stub-passes",
+            checks = passed.join(", ")
+        ));
     }
     Ok(row)
 }
@@ -141,21 +153,24 @@ fn mistake_row(grader: &Grader, mistake: &KnownMistake, known: &Known) -> Row {
     let report = grader.report(&mistake.id, compiled(), &mistake.outcomes, known);
     let mut row = row_of(&mistake.id, RowKind::Mistake, &report);
     if report.score == report.max_score {
-        row.problems.push(format!(
-            "loses no points: no check catches `{}` ({})",
-            mistake.id, mistake.title
+        row.problems.push(crate::tr!(
+            "validate-mistake-not-caught",
+            id = &mistake.id,
+            title = mistake.title.get()
         ));
     }
     for check in report.checks.iter().filter(|c| c.status != Status::Pass) {
         match &check.diagnosis {
             Some(d) if *d == mistake.id => {}
-            Some(other) => row
-                .problems
-                .push(format!("on {} it is diagnosed as `{other}`", check.id)),
-            None => row.problems.push(format!(
-                "on {} it is not diagnosed ({})",
-                check.id,
-                check.message.lines().next().unwrap_or("")
+            Some(other) => row.problems.push(crate::tr!(
+                "validate-diagnosed-as",
+                check = &check.id,
+                other = other
+            )),
+            None => row.problems.push(crate::tr!(
+                "validate-not-diagnosed",
+                check = &check.id,
+                message = check.message.lines().next().unwrap_or("")
             )),
         }
     }

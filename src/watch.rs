@@ -65,10 +65,7 @@ pub fn run(request: WatchRequest) -> Result<u8> {
         .values()
         .map(|p| p.display().to_string())
         .collect();
-    let footer = format!(
-        "watching {}: save to re-grade · Enter re-grades · q then Enter quits",
-        shown.join(", ")
-    );
+    let footer = crate::tr!("watch-footer", files = shown.join(", "));
     let mut previous: Option<u32> = None;
     loop {
         let mut screen = String::new();
@@ -80,7 +77,11 @@ pub fn run(request: WatchRequest) -> Result<u8> {
         announcer.done();
         match graded {
             Ok(report) => {
-                screen.push_str(&report::human::render(&report, app::use_color()));
+                screen.push_str(&report::human::render(
+                    &report,
+                    app::use_color(),
+                    app::width(),
+                ));
                 screen.push_str(&format!(
                     "\n── {} · {footer}\n",
                     score_line(&report, previous)
@@ -88,7 +89,10 @@ pub fn run(request: WatchRequest) -> Result<u8> {
                 previous = Some(report.score);
             }
             // Between an editor's delete and its write the file may be missing: say so and wait.
-            Err(error) => screen.push_str(&format!("error: {error}\n\n── {footer}\n")),
+            Err(error) => {
+                let error = crate::tr!("error-prefix", error = error.to_string());
+                screen.push_str(&format!("{error}\n\n── {footer}\n"));
+            }
         }
         app::print(&screen);
         grader.prune_cache();
@@ -101,7 +105,10 @@ pub fn run(request: WatchRequest) -> Result<u8> {
 
 /// "score 45/100 (+15)": the score and its change since the last grade (none on the first).
 pub fn score_line(report: &Report, previous: Option<u32>) -> String {
-    let score = format!("score {}/{}", report.score, report.max_score);
+    let score = crate::tr!(
+        "report-score",
+        total = format!("{}/{}", report.score, report.max_score)
+    );
     match previous {
         None => score,
         Some(before) => {

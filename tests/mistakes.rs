@@ -65,16 +65,25 @@ fn rewrites_of_mistakes_are_diagnosed_by_behaviour() {
 }
 
 #[test]
-fn the_hint_is_shown_under_the_failed_check() {
-    grade()
+fn the_hint_is_shown_once_in_the_mistakes_block() {
+    let output = grade()
         .arg(exercise())
         .arg("--submission")
         .arg(fixture("rewrites/sign_flipped_update.rs"))
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains(
-            "hint (sign_flipped_update): Gradient descent subtracts",
-        ));
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("Known mistake 1 (sign_flipped_update):"),
+        "{text}"
+    );
+    assert!(text.contains("hint: Gradient descent subtracts"), "{text}");
+    assert_eq!(
+        text.matches("Gradient descent subtracts").count(),
+        1,
+        "{text}"
+    );
 }
 
 #[test]

@@ -273,10 +273,10 @@ fn artifacts(stdout: ChildStdout, progress: &dyn Fn(Progress)) -> Vec<Artifact> 
     for line in BufReader::new(stdout).lines() {
         let Ok(line) = line else { break };
         if let Ok(Message::CompilerArtifact(artifact)) = serde_json::from_str(&line) {
-            progress(Progress::Step(&format!(
-                "compiling the dependencies once: {} crates done, last {}",
-                artifacts.len() + 1,
-                package_name(&artifact.package_id)
+            progress(Progress::Step(&crate::tr!(
+                "progress-deps-step",
+                count = artifacts.len() + 1,
+                last = package_name(&artifact.package_id)
             )));
             artifacts.push(artifact);
         }

@@ -215,14 +215,11 @@ fn claim_generation(
 /// What the user is told when a build of the dependencies starts, and why it does.
 fn announcement(project: &Project, previous: Option<&DepsRecord>, generation: &str) -> String {
     let why = match previous {
-        None => "once for this toolchain; later grades reuse them",
-        Some(previous) if previous.generation == generation => "again, for the changed library",
-        Some(_) => "again: the cached ones are damaged or in use by another grade",
+        None => crate::tr!("progress-deps-once"),
+        Some(previous) if previous.generation == generation => crate::tr!("progress-deps-library"),
+        Some(_) => crate::tr!("progress-deps-damaged"),
     };
-    format!(
-        "compiling the exercise's dependencies ({}) {why}",
-        project.names.join(", ")
-    )
+    crate::tr!("progress-deps", names = project.names.join(", "), why = why)
 }
 
 /// The record of what cargo built in `generation` (at `gen_dir`), with the digest of every

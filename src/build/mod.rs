@@ -93,27 +93,17 @@ pub enum BuildLimit {
 
 impl std::fmt::Display for BuildLimit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BuildLimit::Memory { mib } => write!(
-                f,
-                "compiling your code needed more than {} of memory (grade's limit on a compile)",
-                crate::cache::human(mib << 20)
-            ),
-            BuildLimit::CpuTime { seconds } => write!(
-                f,
-                "compiling your code needed more than {seconds} s of CPU time (grade's limit on \
-                 a compile)"
-            ),
-            BuildLimit::FileSize { mib } => write!(
-                f,
-                "compiling your code wrote a file larger than {} (grade's limit on a compile): a \
-                 constant or static that large cannot be graded",
-                crate::cache::human(mib << 20)
-            ),
-            BuildLimit::WallTime { seconds } => {
-                write!(f, "the compiler did not finish within {seconds} s")
+        let text = match self {
+            BuildLimit::Memory { mib } => {
+                crate::tr!("limit-memory", size = crate::cache::human(mib << 20))
             }
-        }
+            BuildLimit::CpuTime { seconds } => crate::tr!("limit-cpu", seconds = *seconds),
+            BuildLimit::FileSize { mib } => {
+                crate::tr!("limit-file-size", size = crate::cache::human(mib << 20))
+            }
+            BuildLimit::WallTime { seconds } => crate::tr!("limit-wall", seconds = *seconds),
+        };
+        f.write_str(&text)
     }
 }
 
@@ -128,7 +118,7 @@ impl Rejection {
                 if !text.is_empty() {
                     text.push_str("\n\n");
                 }
-                text.push_str(&format!("error: {limit}"));
+                text.push_str(&crate::tr!("limit-error", limit = limit.to_string()));
                 text
             }
         }

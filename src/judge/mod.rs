@@ -31,6 +31,9 @@ pub struct Verdict {
     pub message: String,
     /// The worst element, for a comparison of numbers.
     pub worst: Option<Worst>,
+    /// The code it runs is not written yet (it reached a `todo!()`).
+    #[serde(default)]
+    pub unwritten: bool,
 }
 
 /// The element that missed by the most.
@@ -74,15 +77,19 @@ pub fn judge(check: &Check, evidence: &[Evidence]) -> Verdict {
         status: Status::Pass,
         message: String::new(),
         worst: None,
+        unwritten: false,
     }
 }
 
 /// An outcome with no observations makes the check an error, with the reason in words.
 fn unusable(outcome: &Outcome) -> Option<Verdict> {
+    let unwritten = matches!(outcome, Outcome::Panicked { message, .. }
+        if message.starts_with(TODO_MESSAGE));
     problem(outcome).map(|message| Verdict {
         status: Status::Error,
         message,
         worst: None,
+        unwritten,
     })
 }
 
@@ -126,30 +133,36 @@ pub struct Panic<'a> {
 pub fn describe_panic(panic: &Panic) -> String {
     let own = panic.frames.first().map(String::as_str);
     let at = match own.or(Some(panic.location).filter(|l| !l.is_empty())) {
-        Some(place) => format!(" at {place}"),
+        Some(place) => crate::tr!("panic-at", place = place),
         None => String::new(),
     };
-    if let Some(rest) = panic.message.strip_prefix("not yet implemented") {
+    if let Some(rest) = panic.message.strip_prefix(TODO_MESSAGE) {
         let rest = rest.trim_start_matches(':').trim();
         let detail = if rest.is_empty() {
             String::new()
         } else {
             format!(": {rest}")
         };
-        return format!("not implemented yet (todo!(){at}){detail}");
+        return crate::tr!("panic-todo", at = at, detail = detail);
     }
     // The library's own place, when the panic was raised there rather than at the student's line.
     let elsewhere = Some(panic.location).filter(|l| !l.is_empty() && own != Some(*l));
     let inside = match (own, panic.operation, elsewhere) {
         (Some(_), Some(operation), Some(place)) => {
-            format!(", in {operation} (which gave up at {place})")
+            crate::tr!("panic-in-gave-up", operation = operation, place = place)
         }
-        (Some(_), Some(operation), None) => format!(", in {operation}"),
-        (Some(_), None, Some(place)) => format!(" (inside {place})"),
+        (Some(_), Some(operation), None) => crate::tr!("panic-in", operation = operation),
+        (Some(_), None, Some(place)) => crate::tr!("panic-inside", place = place),
         _ => String::new(),
     };
     let context = panic.context.map(|c| format!(" ({c})")).unwrap_or_default();
-    format!("panicked{at}{inside}: {}{context}", panic.message)
+    crate::tr!(
+        "panic-panicked",
+        at = at,
+        inside = inside,
+        message = panic.message,
+        context = context
+    )
 }
 
 pub(crate) fn fail(message: String, worst: Option<Worst>) -> Verdict {
@@ -157,6 +170,7 @@ pub(crate) fn fail(message: String, worst: Option<Worst>) -> Verdict {
         status: Status::Fail,
         message,
         worst,
+        unwritten: false,
     }
 }
 
@@ -165,6 +179,7 @@ pub(crate) fn error(message: String) -> Verdict {
         status: Status::Error,
         message,
         worst: None,
+        unwritten: false,
     }
 }
 
@@ -184,13 +199,8 @@ pub fn number(v: f64) -> String {
     }
 }
 
-pub(crate) fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
+/// What `todo!()` panics with: the stub's way of saying "not written yet".
+pub(crate) const TODO_MESSAGE: &str = "not yet implemented";
 
 /// `[1, 2]` for an index, nothing for a scalar's.
 pub fn index_text(index: &[usize]) -> String {

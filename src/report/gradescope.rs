@@ -44,7 +44,7 @@ struct Test {
 
 pub fn render(report: &Report) -> String {
     let mut tests = vec![Test {
-        name: "build: the submission compiles".into(),
+        name: crate::tr!("gradescope-build"),
         number: "0".into(),
         score: None,
         max_score: None,
@@ -53,7 +53,8 @@ pub fn render(report: &Report) -> String {
             String::new()
         } else {
             format!(
-                "Your code does not compile. The compiler says:\n\n{}",
+                "{}\n\n{}",
+                crate::tr!("report-does-not-compile"),
                 report.build.diagnostics
             )
         },
@@ -82,17 +83,17 @@ pub fn render(report: &Report) -> String {
 }
 
 fn output(report: &Report) -> String {
-    let mut text = format!(
-        "{}: {}/{} points",
-        report.title, report.score, report.max_score
+    let points = crate::tr!(
+        "report-points",
+        score = report.score,
+        max = report.max_score
     );
+    let mut text = format!("{}: {points}", report.title);
     if let Some(note) = super::seed_note(report) {
         text.push_str(&format!(" ({note})"));
     }
     if !report.build.ok {
-        text.push_str(
-            "\n\nYour code does not compile: see the build test for the compiler's messages.",
-        );
+        text.push_str(&format!("\n\n{}", crate::tr!("gradescope-see-build")));
     }
     text
 }
@@ -102,13 +103,13 @@ fn test(number: usize, check: &CheckResult) -> Test {
     if check.status != Status::Pass {
         output.push_str(&check.message);
         if let Some(worst) = &check.worst {
-            output.push_str(&format!(
-                "\n\nWorst element: {}",
-                super::worst_in_words(worst)
-            ));
+            let worst = super::worst_in_words(worst);
+            let line = crate::tr!("gradescope-worst", worst = worst);
+            output.push_str(&format!("\n\n{line}"));
         }
         if let (Some(mistake), Some(hint)) = (&check.diagnosis, &check.hint) {
-            output.push_str(&format!("\n\nHint ({mistake}): {hint}"));
+            let lead = crate::tr!("gradescope-hint", mistake = mistake);
+            output.push_str(&format!("\n\n{lead} {hint}"));
         }
     }
     Test {

@@ -41,8 +41,8 @@ fn build_case(report: &Report) -> TestCase {
     } else {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
         status
-            .set_message("the submission does not compile")
-            .set_type("compile error")
+            .set_message(crate::tr!("junit-does-not-compile"))
+            .set_type(crate::tr!("junit-compile-error"))
             .set_description(report.build.diagnostics.as_str());
         status
     };
@@ -56,9 +56,9 @@ fn check_case(report: &Report, check: &CheckResult) -> TestCase {
         Status::Pass => TestCaseStatus::success(),
         Status::Fail | Status::Error => {
             let (kind, ty) = if check.status == Status::Fail {
-                (NonSuccessKind::Failure, "check failed")
+                (NonSuccessKind::Failure, crate::tr!("junit-check-failed"))
             } else {
-                (NonSuccessKind::Error, "check not judged")
+                (NonSuccessKind::Error, crate::tr!("junit-check-not-judged"))
             };
             let mut status = TestCaseStatus::non_success(kind);
             // CI servers show the message on one line; the details hold the rest.
@@ -72,10 +72,8 @@ fn check_case(report: &Report, check: &CheckResult) -> TestCase {
     };
     let mut case = TestCase::new(check.id.as_str(), status);
     case.set_classname(report.exercise.as_str());
-    case.set_system_out(format!(
-        "{}/{} points · {}\n",
-        check.score, check.max_score, check.title
-    ));
+    let points = crate::tr!("report-points", score = check.score, max = check.max_score);
+    case.set_system_out(format!("{points} · {}\n", check.title));
     case
 }
 
@@ -83,18 +81,18 @@ fn check_case(report: &Report, check: &CheckResult) -> TestCase {
 fn details(check: &CheckResult) -> String {
     let mut text = check.message.clone();
     if let Some(worst) = &check.worst {
-        text.push_str(&format!(
-            "\nworst element: {}",
-            super::worst_in_words(worst)
-        ));
+        let worst = super::worst_in_words(worst);
+        text.push_str(&format!("\n{}", crate::tr!("junit-worst", worst = worst)));
     }
     if let Some(mistake) = &check.diagnosis {
-        text.push_str(&format!("\ndiagnosis: {mistake}"));
+        let diagnosis = crate::tr!("junit-diagnosis", mistake = mistake);
+        text.push_str(&format!("\n{diagnosis}"));
     }
     if let Some(hint) = &check.hint {
-        text.push_str(&format!("\nhint: {hint}"));
+        text.push_str(&format!("\n{} {hint}", crate::tr!("report-hint")));
     }
-    text.push_str(&format!("\n{}/{} points", check.score, check.max_score));
+    let points = crate::tr!("report-points", score = check.score, max = check.max_score);
+    text.push_str(&format!("\n{points}"));
     text
 }
 

@@ -17,12 +17,11 @@ pub fn render(report: &Report) -> String {
         report.score,
         report.max_score
     );
-    let _ = write!(
-        out,
-        "{} · graded: `{}`",
-        cell(&report.title),
-        report.submission.replace('`', "'")
+    let graded = crate::tr!(
+        "report-graded",
+        submission = format!("`{}`", report.submission.replace('`', "'"))
     );
+    let _ = write!(out, "{} · {graded}", cell(&report.title));
     if let Some(note) = super::seed_note(report) {
         let _ = write!(out, " · {note}");
     }
@@ -31,11 +30,17 @@ pub fn render(report: &Report) -> String {
         let fence = fence_for(&report.build.diagnostics);
         let _ = writeln!(
             out,
-            "**Your code does not compile.** The compiler says:\n\n{fence}text\n{}\n{fence}\n",
+            "{}\n\n{fence}text\n{}\n{fence}\n",
+            crate::tr!("markdown-does-not-compile"),
             report.build.diagnostics.trim_end()
         );
     }
-    out.push_str("| | check | points | |\n| :-: | --- | --: | --- |\n");
+    let _ = writeln!(
+        out,
+        "| | {} | {} | |\n| :-: | --- | --: | --- |",
+        crate::tr!("markdown-check"),
+        crate::tr!("markdown-points")
+    );
     for check in &report.checks {
         let mark = if check.status == Status::Pass {
             "✓"
@@ -53,8 +58,10 @@ pub fn render(report: &Report) -> String {
     }
     let _ = writeln!(
         out,
-        "| | **total** | **{}/{}** | |",
-        report.score, report.max_score
+        "| | **{}** | **{}/{}** | |",
+        crate::tr!("markdown-total"),
+        report.score,
+        report.max_score
     );
     out
 }
@@ -66,7 +73,8 @@ fn what(check: &CheckResult) -> String {
     }
     let mut text = cell(&check.message);
     if let (Some(mistake), Some(hint)) = (&check.diagnosis, &check.hint) {
-        let _ = write!(text, "<br>**hint** (`{mistake}`): {}", cell(hint));
+        let lead = crate::tr!("markdown-hint", mistake = mistake);
+        let _ = write!(text, "<br>{lead} {}", cell(hint));
     }
     text
 }

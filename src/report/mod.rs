@@ -63,10 +63,10 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
     })
 }
 
-/// Renders `report` in `format`; `color` only matters to the human report.
-pub fn render(report: &Report, format: Format, color: bool) -> String {
+/// Renders `report` in `format`; `color` and `width` (in columns) only matter to the human report.
+pub fn render(report: &Report, format: Format, color: bool, width: usize) -> String {
     match format {
-        Format::Human => human::render(report, color),
+        Format::Human => human::render(report, color, width),
         Format::Json => json::render(report),
         Format::Junit => junit::render(report),
         Format::Gradescope => gradescope::render(report),
@@ -79,20 +79,19 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
 /// the message.
 pub(crate) fn worst_in_words(worst: &crate::judge::Worst) -> String {
     use crate::judge::{index_text, number};
-    format!(
-        "`{}{}` in scenario {}: expected {}, got {}",
-        worst.key,
-        index_text(&worst.index),
-        worst.scenario,
-        number(worst.expected),
-        number(worst.got)
+    crate::tr!(
+        "report-worst-in-words",
+        element = format!("{}{}", worst.key, index_text(&worst.index)),
+        scenario = &worst.scenario,
+        expected = number(worst.expected),
+        got = number(worst.got)
     )
 }
 
 /// What a formatter that is not the terminal says about the seed: `--seed` is a secret in CI, so
 /// its value is never written into a report a student may read.
-pub(crate) fn seed_note(report: &Report) -> Option<&'static str> {
-    report.seed.map(|_| "scenarios derived from a hidden seed")
+pub(crate) fn seed_note(report: &Report) -> Option<String> {
+    report.seed.map(|_| crate::tr!("report-hidden-seed"))
 }
 
 #[cfg(test)]
@@ -124,6 +123,7 @@ pub(crate) mod sample {
             }),
             diagnosis: (status == Status::Fail).then(|| "sign_flipped_update".into()),
             hint: (status == Status::Fail).then(|| "Gradient descent subtracts.".into()),
+            unwritten: false,
         }
     }
 

@@ -1,6 +1,8 @@
 //! The table `grade validate` prints: one row per source (reference, stub, each known mistake),
 //! one column per check, and every problem in words.
 
+use crate::i18n::Lang;
+use crate::tr;
 use crate::validate::{Caught, Cell, Row, RowKind, Sweep, SweepRow, Validation};
 use colored::Colorize;
 use std::fmt::Write as _;
@@ -13,36 +15,51 @@ pub fn render(validation: &Validation, color: bool) -> String {
         .iter()
         .filter(|r| r.kind == RowKind::Mistake)
         .count();
-    let _ = writeln!(
-        out,
-        "{}: the reference, the stub and {mistakes} known mistakes on {} checks\n",
-        validation.exercise.bold(),
-        validation.checks.len()
+    let head = tr!(
+        "validate-head",
+        exercise = validation.exercise.bold().to_string(),
+        mistakes = mistakes,
+        checks = validation.checks.len()
     );
+    let _ = writeln!(out, "{head}\n");
     table(&mut out, validation);
     out.push('\n');
     for (i, id) in validation.checks.iter().enumerate() {
         let _ = writeln!(out, "  {:>2} {id}", i + 1);
     }
-    let _ = writeln!(
-        out,
-        "\n  ✓ passes   ✗ loses the points (a mistake: diagnosed as itself)   ? not diagnosed   \
-         ≠ diagnosed as another mistake\n"
-    );
+    let _ = writeln!(out, "\n  {}\n", tr!("validate-legend"));
     let rows = validation.rows.iter().map(|r| (&r.name, &r.problems));
-    let problems = named_problems(&mut out, rows) + expected(&mut out, validation);
+    let problems = named_problems(&mut out, rows)
+        + untranslated(&mut out, validation)
+        + expected(&mut out, validation);
     if problems == 0 {
-        let _ = writeln!(out, "\n  {}", "validation passed".green().bold());
+        let _ = writeln!(out, "\n  {}", tr!("validate-passed").green().bold());
     } else {
-        let _ = writeln!(
-            out,
-            "\n  {}",
-            format!("validation failed: {problems} problem(s)")
-                .red()
-                .bold()
-        );
+        let failed = tr!("validate-failed", count = problems);
+        let _ = writeln!(out, "\n  {}", failed.red().bold());
     }
     out
+}
+
+/// Each sentence of the exercise that lacks a language, named by file, line and key; returns
+/// how many.
+fn untranslated(out: &mut String, validation: &Validation) -> usize {
+    for u in &validation.untranslated {
+        let language = match u.lang {
+            Lang::En => tr!("lang-en"),
+            Lang::Fr => tr!("lang-fr"),
+        };
+        let what = tr!(
+            "validate-untranslated",
+            file = u.file.display().to_string(),
+            line = u.line,
+            key = &u.key,
+            language = language,
+            code = u.lang.code()
+        );
+        let _ = writeln!(out, "  {} {what}", tr!("validate-problem").red().bold());
+    }
+    validation.untranslated.len()
 }
 
 /// The header of check numbers, then per row a mark per check, the score and the verdict.
@@ -86,9 +103,9 @@ fn mark(row: &Row, cell: &Cell) -> String {
 
 fn verdict(ok: bool) -> String {
     if ok {
-        "ok".green().to_string()
+        tr!("validate-ok").green().to_string()
     } else {
-        "PROBLEM".red().bold().to_string()
+        tr!("validate-problem-mark").red().bold().to_string()
     }
 }
 
@@ -101,7 +118,11 @@ fn named_problems<'a>(
     for (name, row_problems) in rows {
         for problem in row_problems {
             problems += 1;
-            let _ = writeln!(out, "  {} {name}: {problem}", "problem:".red().bold());
+            let _ = writeln!(
+                out,
+                "  {} {name}: {problem}",
+                tr!("validate-problem").red().bold()
+            );
         }
     }
     problems
@@ -111,24 +132,23 @@ fn named_problems<'a>(
 fn expected(out: &mut String, validation: &Validation) -> usize {
     match validation.expected_current {
         Some(true) => {
-            let _ = writeln!(out, "  {} is current", validation.expected_path);
+            let path = &validation.expected_path;
+            let _ = writeln!(out, "  {}", tr!("validate-expected-current", path = path));
             0
         }
         Some(false) => {
+            let path = &validation.expected_path;
             let _ = writeln!(
                 out,
-                "  {} {} is not current: run `grade bless` to rewrite it",
-                "problem:".red().bold(),
-                validation.expected_path
+                "  {} {}",
+                tr!("validate-problem").red().bold(),
+                tr!("validate-expected-stale", path = path)
             );
             1
         }
         None => {
-            let _ = writeln!(
-                out,
-                "  {} not compared (scenarios derived from --seed)",
-                validation.expected_path
-            );
+            let path = &validation.expected_path;
+            let _ = writeln!(out, "  {}", tr!("validate-expected-seed", path = path));
             0
         }
     }
@@ -141,49 +161,40 @@ pub fn render_sweep(sweep: &Sweep, color: bool) -> String {
     colored::control::set_override(color);
     let mut out = String::new();
     let n = sweep.seeds.len();
-    let _ = writeln!(
-        out,
-        "\n{}: the reference and {} known mistakes under {}, against the shipped seeds\n",
-        "seed sweep".bold(),
-        sweep
-            .rows
-            .iter()
-            .filter(|r| r.kind == RowKind::Mistake)
-            .count(),
-        seeds_in_words(&sweep.seeds)
+    let mistakes = sweep
+        .rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Mistake)
+        .count();
+    let head = tr!(
+        "sweep-head",
+        sweep = tr!("sweep-name").bold().to_string(),
+        mistakes = mistakes,
+        seeds = seeds_in_words(&sweep.seeds)
     );
+    let _ = writeln!(out, "\n{head}\n");
     sweep_table(&mut out, sweep);
     out.push('\n');
     for (i, (id, c)) in sweep.checks.iter().zip(&sweep.caught).enumerate() {
         let _ = writeln!(out, "  {:>2} {id}: {}", i + 1, caught_in_words(c));
     }
-    let _ = writeln!(
-        out,
-        "\n  ✓ passes under every seed   ✗ loses the points under every seed   N: loses them under \
-         N of {n} seeds, unlike on the shipped ones\n"
-    );
+    let _ = writeln!(out, "\n  {}\n", tr!("sweep-legend", count = n));
     let mut problems = 0;
     for (seed, why) in &sweep.failed_seeds {
         problems += 1;
-        let _ = writeln!(out, "  {} seed {seed}: {why}", "problem:".red().bold());
+        let what = tr!(
+            "sweep-seed-problem",
+            seed = seed.to_string(),
+            why = why.to_string()
+        );
+        let _ = writeln!(out, "  {} {what}", tr!("validate-problem").red().bold());
     }
     problems += named_problems(&mut out, sweep.rows.iter().map(|r| (&r.name, &r.problems)));
     if problems == 0 {
-        let _ = writeln!(
-            out,
-            "  {}",
-            format!("every known mistake loses the same checks under all {n} seeds")
-                .green()
-                .bold()
-        );
+        let _ = writeln!(out, "  {}", tr!("sweep-passed", count = n).green().bold());
     } else {
-        let _ = writeln!(
-            out,
-            "  {}",
-            format!("seed sweep failed: {problems} problem(s)")
-                .red()
-                .bold()
-        );
+        let failed = tr!("sweep-failed", count = problems);
+        let _ = writeln!(out, "  {}", failed.red().bold());
     }
     out
 }
@@ -191,16 +202,20 @@ pub fn render_sweep(sweep: &Sweep, color: bool) -> String {
 /// "seeds 1 to 200", "seed 7".
 fn seeds_in_words(seeds: &[u64]) -> String {
     match (seeds.first(), seeds.last()) {
-        (Some(first), Some(last)) if seeds.len() > 1 => format!("seeds {first} to {last}"),
-        (Some(first), _) => format!("seed {first}"),
-        _ => "no seed".to_string(),
+        (Some(first), Some(last)) if seeds.len() > 1 => tr!(
+            "sweep-seeds",
+            first = first.to_string(),
+            last = last.to_string()
+        ),
+        (Some(first), _) => tr!("sweep-seed", seed = first.to_string()),
+        _ => tr!("sweep-no-seed"),
     }
 }
 
 /// The header of check numbers, a row per source, then how many known mistakes each check
 /// caught on the shipped seeds and at the fewest.
 fn sweep_table(out: &mut String, sweep: &Sweep) {
-    let labels = ["caught on the shipped seeds", "caught at the fewest"];
+    let labels = [tr!("sweep-caught-shipped"), tr!("sweep-caught-fewest")];
     let name_width = sweep
         .rows
         .iter()
@@ -249,10 +264,12 @@ fn sweep_cells(row: &SweepRow, swept: usize) -> String {
 fn caught_in_words(c: &Caught) -> String {
     let at = c
         .fewest_seed
-        .map(|s| format!(" (seed {s})"))
+        .map(|s| tr!("sweep-at-seed", seed = s.to_string()))
         .unwrap_or_default();
-    format!(
-        "{} known mistakes caught on the shipped seeds, {} at the fewest{at}",
-        c.shipped, c.fewest
+    tr!(
+        "sweep-caught",
+        shipped = c.shipped,
+        fewest = c.fewest,
+        at = at
     )
 }

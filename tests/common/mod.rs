@@ -34,12 +34,13 @@ pub fn cache() -> PathBuf {
     private.join("grade-cache")
 }
 
-/// `grade` with the shared cache and no color.
+/// `grade` with the shared cache, no color, in English whatever the machine's locale.
 pub fn grade() -> Command {
     let mut command = Command::cargo_bin("grade").expect("the grade binary is built");
     command
         .env("GRADE_CACHE_DIR", cache())
         .env("NO_COLOR", "1")
+        .env("GRADE_LANG", "en")
         .env_remove("GRADE_SEED");
     command
 }

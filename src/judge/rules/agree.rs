@@ -3,6 +3,7 @@
 
 use super::compare::{compare, Comparison, Tolerance};
 use super::{default_atol, default_rtol, pairs, select, starred, Metric, Rule, Seen};
+use crate::bilingual::Text;
 use crate::judge::Verdict;
 use crate::probe::Value;
 use serde::Deserialize;
@@ -24,7 +25,7 @@ pub struct AgreeRule {
     /// to compare, the rule fails.
     pub skip: Option<String>,
     /// Says what a disagreement means, e.g. "the step is not proportional to lr".
-    pub meaning: Option<String>,
+    pub meaning: Option<Text>,
 }
 
 impl Rule for AgreeRule {
@@ -36,6 +37,10 @@ impl Rule for AgreeRule {
 
     fn tolerance(&self) -> (f64, f64) {
         (self.rtol, self.atol)
+    }
+
+    fn texts(&self) -> Vec<(&'static str, &Text)> {
+        self.meaning.iter().map(|t| ("meaning", t)).collect()
     }
 
     fn problem(&self) -> Option<String> {
@@ -67,7 +72,7 @@ impl Rule for AgreeRule {
                 want,
                 tolerance,
                 skip,
-                meaning: self.meaning.as_deref(),
+                meaning: self.meaning.as_ref(),
             })?;
         }
         Ok(())

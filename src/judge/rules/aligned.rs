@@ -2,6 +2,7 @@
 
 use super::compare::shape_mismatch;
 use super::{pairs, starred, Rule, Seen};
+use crate::bilingual::Text;
 use crate::judge::{error, fail, number, Verdict};
 use serde::Deserialize;
 
@@ -12,14 +13,21 @@ pub struct AlignedRule {
     pub a: String,
     pub b: String,
     /// Says what pointing the other way means, e.g. "the weights move uphill".
-    pub meaning: Option<String>,
+    pub meaning: Option<Text>,
     /// Says what an `a` of zeros means, e.g. "the biases do not move".
-    pub zero: Option<String>,
+    pub zero: Option<Text>,
 }
 
 impl Rule for AlignedRule {
     fn keys(&self) -> Vec<&str> {
         vec![&self.a, &self.b]
+    }
+
+    fn texts(&self) -> Vec<(&'static str, &Text)> {
+        let meaning = self.meaning.iter().map(|t| ("meaning", t));
+        meaning
+            .chain(self.zero.iter().map(|t| ("zero", t)))
+            .collect()
     }
 
     fn problem(&self) -> Option<String> {
@@ -44,32 +52,39 @@ impl Rule for AlignedRule {
             }
         }
         if compared == 0 || norm_b == 0.0 {
-            return Err(error(format!(
-                "nothing to judge the direction by: `{}` is {} (scenario {})",
-                self.b,
-                if compared == 0 { "empty" } else { "zero" },
-                seen.id()
+            let how = if compared == 0 {
+                crate::tr!("judge-empty")
+            } else {
+                crate::tr!("judge-zero")
+            };
+            return Err(error(crate::tr!(
+                "judge-no-direction",
+                key = &self.b,
+                how = how,
+                scenario = seen.id()
             )));
         }
         if norm_a == 0.0 {
-            let what = self
-                .zero
-                .clone()
-                .unwrap_or_else(|| format!("`{}` is zero: it does not move", self.a));
-            return Err(fail(format!("{what} (scenario {})", seen.id()), None));
+            let what = self.zero.as_ref().map_or_else(
+                || crate::tr!("judge-does-not-move", key = &self.a),
+                |t| t.get().to_string(),
+            );
+            let message = crate::tr!("judge-in-scenario", what = what, scenario = seen.id());
+            return Err(fail(message, None));
         }
         if dot > 0.0 {
             return Ok(());
         }
-        let what = self
-            .meaning
-            .clone()
-            .unwrap_or_else(|| format!("`{}` does not point the way of `{}`", self.a, self.b));
+        let what = self.meaning.as_ref().map_or_else(
+            || crate::tr!("judge-not-aligned", a = &self.a, b = &self.b),
+            |t| t.get().to_string(),
+        );
         Err(fail(
-            format!(
-                "{what} (scenario {}: the dot product is {})",
-                seen.id(),
-                number(dot)
+            crate::tr!(
+                "judge-dot-product",
+                what = what,
+                scenario = seen.id(),
+                dot = number(dot)
             ),
             None,
         ))

@@ -34,8 +34,17 @@ impl Tolerance {
 
     pub(super) fn describe(&self) -> String {
         match self.metric {
-            Metric::Close => format!("tolerance {:e} + {:e}·|expected|", self.atol, self.rtol),
-            Metric::Relative => format!("relative tolerance {:e}", self.rtol),
+            Metric::Close => crate::tr!(
+                "judge-tolerance-close",
+                atol = format!("{:e}", self.atol),
+                rtol = format!("{:e}", self.rtol)
+            ),
+            Metric::Relative => {
+                crate::tr!(
+                    "judge-tolerance-relative",
+                    rtol = format!("{:e}", self.rtol)
+                )
+            }
         }
     }
 }
@@ -51,19 +60,21 @@ pub(super) struct Comparison<'a> {
     /// Elements where this is non-zero are not compared.
     pub(super) skip: Option<&'a Value>,
     /// What a difference means, said first.
-    pub(super) meaning: Option<&'a str>,
+    pub(super) meaning: Option<&'a crate::bilingual::Text>,
 }
 
 pub(super) fn shape_mismatch(scenario: &str, name: &str, got: &Value, want: &Value) -> Verdict {
     let what = |v: &Value| match v {
-        Value::Text(_) => "text".to_string(),
-        Value::Array { shape, .. } => format!("shape {}", shape_text(shape)),
+        Value::Text(_) => crate::tr!("judge-text"),
+        Value::Array { shape, .. } => crate::tr!("judge-shape", shape = shape_text(shape)),
     };
     fail(
-        format!(
-            "`{name}` has {}, expected {} (scenario {scenario})",
-            what(got),
-            what(want)
+        crate::tr!(
+            "judge-shape-mismatch",
+            name = name,
+            got = what(got),
+            want = what(want),
+            scenario = scenario
         ),
         None,
     )
@@ -82,7 +93,7 @@ pub(super) fn compare(c: &Comparison) -> Result<(), Verdict> {
             .is_some_and(|s| s.numbers().get(i).is_some_and(|&v| v != 0.0))
     };
     let mut worst: Option<(usize, f64)> = None;
-    let (mut failures, mut compared) = (0, 0);
+    let (mut failures, mut compared) = (0usize, 0usize);
     for (i, (&a, &b)) in got.numbers().iter().zip(want.numbers()).enumerate() {
         if skipped(i) {
             continue;
@@ -98,15 +109,17 @@ pub(super) fn compare(c: &Comparison) -> Result<(), Verdict> {
     }
     if compared == 0 {
         let why = match (want.numbers().len(), c.skip) {
-            (0, _) if text(want) => "it is text, not numbers".to_string(),
-            (0, _) => "it has no elements".to_string(),
-            (n, Some(_)) => format!("all {n} elements were skipped"),
-            (_, None) => "it has no elements".to_string(),
+            (0, _) if text(want) => crate::tr!("judge-why-text"),
+            (0, _) => crate::tr!("judge-why-empty"),
+            (n, Some(_)) => crate::tr!("judge-why-skipped", count = n),
+            (_, None) => crate::tr!("judge-why-empty"),
         };
         return Err(fail(
-            format!(
-                "nothing to compare in `{}`: {why} (scenario {})",
-                c.name, c.scenario
+            crate::tr!(
+                "judge-nothing-to-compare",
+                name = c.name,
+                why = why,
+                scenario = c.scenario
             ),
             None,
         ));
@@ -114,23 +127,9 @@ pub(super) fn compare(c: &Comparison) -> Result<(), Verdict> {
     let Some((i, _)) = worst else { return Ok(()) };
     let index = unravel(i, got.shape());
     let (a, b) = (got.numbers()[i], want.numbers()[i]);
-    let count = got.numbers().len();
-    let spread = if count > 1 {
-        format!("{failures} of {count} elements differ; worst ")
-    } else {
-        String::new()
-    };
-    let lead = c.meaning.map(|m| format!("{m}: ")).unwrap_or_default();
+    let message = difference(c, &index, (a, b), failures);
     Err(fail(
-        format!(
-            "{lead}{spread}`{}{}`: expected {}, got {} ({}; scenario {})",
-            c.name,
-            index_text(&index),
-            number(b),
-            number(a),
-            c.tolerance.describe(),
-            c.scenario
-        ),
+        message,
         Some(Worst {
             scenario: c.scenario.to_string(),
             key: c.name.to_string(),
@@ -139,6 +138,38 @@ pub(super) fn compare(c: &Comparison) -> Result<(), Verdict> {
             got: a,
         }),
     ))
+}
+
+/// "3 of 12 elements differ; worst `d_weights[1, 2]`: expected …, got …", after the meaning when
+/// the rule gives one; `(a, b)` is the worst element got and expected.
+fn difference(c: &Comparison, index: &[usize], (a, b): (f64, f64), failures: usize) -> String {
+    let count = c.got.numbers().len();
+    let worst = crate::tr!(
+        "judge-worst",
+        element = format!("{}{}", c.name, index_text(index)),
+        expected = number(b),
+        got = number(a),
+        tolerance = c.tolerance.describe(),
+        scenario = c.scenario
+    );
+    let detail = if count > 1 {
+        crate::tr!(
+            "judge-elements-differ",
+            count = failures,
+            total = count,
+            worst = worst
+        )
+    } else {
+        worst
+    };
+    match c.meaning {
+        Some(meaning) => crate::tr!(
+            "judge-with-meaning",
+            meaning = meaning.get(),
+            detail = detail
+        ),
+        None => detail,
+    }
 }
 
 pub(super) fn unravel(mut i: usize, shape: &[usize]) -> Vec<usize> {

@@ -2,7 +2,8 @@
 //! below the one before.
 
 use super::{Count, Rule, Seen};
-use crate::judge::{fail, number, plural, Verdict};
+use crate::bilingual::Text;
+use crate::judge::{fail, number, Verdict};
 use serde::Deserialize;
 
 /// The `decreasing` self.
@@ -13,16 +14,27 @@ pub struct DecreasingRule {
     /// How many elements the series must have (e.g. `"epochs + 1"`); at least two when absent.
     pub count: Option<Count>,
     /// Says a wrong count, with `{got}` and `{expected}`.
-    pub count_meaning: Option<String>,
+    pub count_meaning: Option<Text>,
     /// What the series is, e.g. "the loss of the trained model": "… does not fall".
-    pub meaning: Option<String>,
+    pub meaning: Option<Text>,
     /// What one step of the series is called, e.g. "epoch": "does not fall in epoch 3 of 10".
-    pub step: Option<String>,
+    pub step: Option<Text>,
 }
 
 impl Rule for DecreasingRule {
     fn keys(&self) -> Vec<&str> {
         vec![&self.key]
+    }
+
+    fn texts(&self) -> Vec<(&'static str, &Text)> {
+        [
+            ("count_meaning", &self.count_meaning),
+            ("meaning", &self.meaning),
+            ("step", &self.step),
+        ]
+        .into_iter()
+        .filter_map(|(name, text)| Some((name, text.as_ref()?)))
+        .collect()
     }
 
     fn count(&self) -> Option<&Count> {
@@ -35,38 +47,39 @@ impl Rule for DecreasingRule {
         let series = value.numbers();
         let what = self
             .meaning
-            .clone()
-            .unwrap_or_else(|| format!("`{}`", self.key));
+            .as_ref()
+            .map_or_else(|| format!("`{}`", self.key), |t| t.get().to_string());
         seen.counted(
             &self.key,
             value,
             self.count.as_ref(),
-            self.count_meaning.as_deref(),
+            self.count_meaning.as_ref(),
         )?;
         if series.len() < 2 {
             return Err(fail(
-                format!(
-                    "{what} has {} value{}: at least two are needed to see it fall (scenario {})",
-                    series.len(),
-                    plural(series.len()),
-                    seen.id()
+                crate::tr!(
+                    "judge-too-short-to-fall",
+                    what = &what,
+                    count = series.len(),
+                    scenario = seen.id()
                 ),
                 None,
             ));
         }
         let steps = series.len() - 1;
         let step = |k: usize| match &self.step {
-            Some(noun) => format!("in {noun} {k} of {steps}"),
-            None => format!("at step {k} of {steps}"),
+            Some(noun) => crate::tr!("judge-in-step", noun = noun.get(), k = k, steps = steps),
+            None => crate::tr!("judge-at-step", k = k, steps = steps),
         };
         if let Some(i) = series.iter().position(|v| !v.is_finite()) {
             return Err(fail(
-                format!(
-                    "{what} is {} (value {} of {}; scenario {})",
-                    number(series[i]),
-                    i + 1,
-                    series.len(),
-                    seen.id()
+                crate::tr!(
+                    "judge-not-finite",
+                    what = &what,
+                    value = number(series[i]),
+                    index = i + 1,
+                    count = series.len(),
+                    scenario = seen.id()
                 ),
                 None,
             ));
@@ -75,18 +88,25 @@ impl Rule for DecreasingRule {
             if pair[1] < pair[0] {
                 continue;
             }
-            let how = if pair[1] == pair[0] {
-                "stays at"
+            let key = if pair[1] == pair[0] {
+                "judge-stays"
             } else {
-                "rises to"
+                "judge-rises"
             };
+            let change = crate::i18n::tr(
+                key,
+                &[
+                    ("from", number(pair[0]).into()),
+                    ("to", number(pair[1]).into()),
+                ],
+            );
             return Err(fail(
-                format!(
-                    "{what} does not fall {}: {} {how} {} (scenario {})",
-                    step(i + 1),
-                    number(pair[0]),
-                    number(pair[1]),
-                    seen.id()
+                crate::tr!(
+                    "judge-does-not-fall",
+                    what = &what,
+                    step = step(i + 1),
+                    change = change,
+                    scenario = seen.id()
                 ),
                 None,
             ));

@@ -19,7 +19,8 @@ pub use decreasing::DecreasingRule;
 pub use reference::ReferenceRule;
 pub use stdout::StdoutRule;
 
-use crate::judge::{fail, plural, Evidence, Verdict};
+use crate::bilingual::Text;
+use crate::judge::{fail, Evidence, Verdict};
 use crate::probe::{Outcome, Printed, Value};
 use crate::spec::{matches_pattern, Arg, Scenario};
 use serde::Deserialize;
@@ -38,6 +39,11 @@ pub trait Rule {
     /// The number of elements it requires of each scenario, if it says.
     fn count(&self) -> Option<&Count> {
         None
+    }
+
+    /// Its sentences for people, by field name (`meaning`…), each in both languages.
+    fn texts(&self) -> Vec<(&'static str, &Text)> {
+        Vec::new()
     }
 
     /// What is wrong with it as written, if anything (the spec's loader says it at its check).
@@ -115,19 +121,23 @@ pub(crate) fn problem(
         .filter(|s| selected.contains(&s.id))
         .find(|s| count.resolve(&s.args).is_none())
         .map(|s| match &count.arg {
-            Some(arg) if !matches!(s.args.get(arg), Some(Arg::Int(_))) => format!(
-                "`count = \"{count}\"` names `{arg}`, which scenario `{}` does not give as a \
-                    whole number",
-                s.id
+            Some(arg) if !matches!(s.args.get(arg), Some(Arg::Int(_))) => crate::tr!(
+                "spec-count-not-whole",
+                count = count.to_string(),
+                arg = arg,
+                scenario = &s.id
             ),
-            _ => format!("`count = \"{count}\"` is negative for scenario `{}`", s.id),
+            _ => crate::tr!(
+                "spec-count-negative",
+                count = count.to_string(),
+                scenario = &s.id
+            ),
         })
 }
 
 /// `a` and `b` must both end in `*` or neither: they are matched by what it stands for.
 fn starred(a: &str, b: &str) -> Option<String> {
-    (a.ends_with('*') != b.ends_with('*'))
-        .then(|| format!("`{a}` and `{b}` must both end in `*` or neither"))
+    (a.ends_with('*') != b.ends_with('*')).then(|| crate::tr!("spec-starred", a = a, b = b))
 }
 
 /// How many elements a scenario asks for: a number, or a scenario argument's name with an
@@ -154,10 +164,7 @@ impl<'de> Deserialize<'de> for Count {
                 plus: i64::try_from(n).map_err(serde::de::Error::custom)?,
             }),
             Raw::Text(text) => Count::parse(&text).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "`{text}` is not a count: give a whole number, or a scenario argument's name \
-                     optionally followed by `+ N` or `- N` (e.g. \"epochs + 1\")"
-                ))
+                serde::de::Error::custom(crate::tr!("spec-not-a-count", text = &text))
             }),
         }
     }
@@ -284,7 +291,7 @@ impl Seen<'_> {
     /// The verdict for a key the probe did not report.
     fn missing(&self, key: &str) -> Verdict {
         fail(
-            format!("the probe reported no `{key}` (scenario {})", self.id()),
+            crate::tr!("judge-no-key", key = key, scenario = self.id()),
             None,
         )
     }
@@ -305,7 +312,7 @@ impl Seen<'_> {
         key: &str,
         value: &Value,
         count: Option<&Count>,
-        meaning: Option<&str>,
+        meaning: Option<&Text>,
     ) -> Result<(), Verdict> {
         let Some(count) = count else { return Ok(()) };
         let (got, expected) = (value.numbers().len(), self.count(count));
@@ -314,14 +321,19 @@ impl Seen<'_> {
         }
         let said = match meaning {
             Some(template) => template
+                .get()
                 .replace("{got}", &got.to_string())
                 .replace("{expected}", &expected.to_string()),
-            None => format!(
-                "`{key}` has {got} value{}, expected {expected} (`{count}`)",
-                plural(got)
+            None => crate::tr!(
+                "judge-wrong-count",
+                key = key,
+                got = got,
+                expected = expected,
+                count = count.to_string()
             ),
         };
-        Err(fail(format!("{said} (scenario {})", self.id()), None))
+        let message = crate::tr!("judge-in-scenario", what = said, scenario = self.id());
+        Err(fail(message, None))
     }
 }
 

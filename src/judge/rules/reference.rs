@@ -4,6 +4,7 @@
 
 use super::compare::{compare, Comparison, Tolerance};
 use super::{default_atol, default_rtol, select, Count, Metric, Rule, Seen};
+use crate::bilingual::Text;
 use crate::judge::{error, problem, Verdict};
 use crate::probe::{Outcome, Value};
 use serde::Deserialize;
@@ -23,7 +24,7 @@ pub struct ReferenceRule {
     pub count: Option<Count>,
     /// Says a wrong count in the exercise's words, with `{got}` and `{expected}`: e.g. "fit
     /// returned {got} losses for {expected} epochs".
-    pub count_meaning: Option<String>,
+    pub count_meaning: Option<Text>,
 }
 
 impl Rule for ReferenceRule {
@@ -35,6 +36,13 @@ impl Rule for ReferenceRule {
         (self.rtol, self.atol)
     }
 
+    fn texts(&self) -> Vec<(&'static str, &Text)> {
+        self.count_meaning
+            .iter()
+            .map(|t| ("count_meaning", t))
+            .collect()
+    }
+
     fn count(&self) -> Option<&Count> {
         self.count.as_ref()
     }
@@ -44,25 +52,25 @@ impl Rule for ReferenceRule {
         let reference = match seen.reference {
             Some(Outcome::Observed { values, .. }) => values,
             Some(other) => {
-                return Err(error(format!(
-                    "the reference gave no observations on scenario {}: {}",
-                    seen.id(),
-                    problem(other).unwrap_or_default()
+                return Err(error(crate::tr!(
+                    "judge-reference-unusable",
+                    scenario = seen.id(),
+                    problem = problem(other).unwrap_or_default()
                 )))
             }
             None => {
-                return Err(error(format!(
-                    "no reference observations for scenario {}",
-                    seen.id()
+                return Err(error(crate::tr!(
+                    "judge-no-reference",
+                    scenario = seen.id()
                 )))
             }
         };
         let expected = select(reference, &self.key);
         if expected.is_empty() {
-            return Err(error(format!(
-                "the reference reported no `{}` (scenario {})",
-                self.key,
-                seen.id()
+            return Err(error(crate::tr!(
+                "judge-reference-missing-key",
+                key = &self.key,
+                scenario = seen.id()
             )));
         }
         let got: BTreeMap<String, &Value> = select(seen.values, &self.key).into_iter().collect();
@@ -77,7 +85,7 @@ impl Rule for ReferenceRule {
                 &name,
                 have,
                 self.count.as_ref(),
-                self.count_meaning.as_deref(),
+                self.count_meaning.as_ref(),
             )?;
             compare(&Comparison {
                 scenario: seen.id(),

@@ -2,7 +2,7 @@
 //! each value, one line per value the scenario asked for (`count`), in order.
 
 use super::{Count, Rule, Seen};
-use crate::judge::{fail, plural, Verdict};
+use crate::judge::{fail, Verdict};
 use crate::probe::Printed;
 use serde::Deserialize;
 
@@ -29,7 +29,7 @@ impl Rule for StdoutRule {
     fn problem(&self) -> Option<String> {
         template_prefix(&self.template)
             .is_empty()
-            .then(|| "a stdout template must start with literal text".to_string())
+            .then(|| crate::tr!("spec-stdout-template"))
     }
 
     fn printed_alike(&self, a: &Printed, b: &Printed) -> bool {
@@ -42,9 +42,10 @@ impl Rule for StdoutRule {
         let prefix = template_prefix(&self.template);
         if !seen.printed.stdout_complete {
             return Err(fail(
-                format!(
-                    "printed too much to check the `{prefix}…` lines (scenario {})",
-                    seen.id()
+                crate::tr!(
+                    "judge-printed-too-much",
+                    prefix = prefix,
+                    scenario = seen.id()
                 ),
                 None,
             ));
@@ -58,46 +59,27 @@ impl Rule for StdoutRule {
         let prefix = prefix.trim_end();
         if wanted == 0 {
             return Err(fail(
-                format!(
-                    "no `{prefix}…` line was expected, so nothing could be checked (scenario {})",
-                    seen.id()
+                crate::tr!(
+                    "judge-no-line-expected",
+                    prefix = prefix,
+                    scenario = seen.id()
                 ),
                 None,
             ));
         }
         if got.len() != wanted {
-            let first_extra = got
-                .get(wanted)
-                .map(|line| format!("; first extra: `{}`", quoted(line)))
-                .unwrap_or_default();
-            let per = self
-                .count
-                .as_ref()
-                .map(|c| format!(", one per `{c}`"))
-                .unwrap_or_default();
-            return Err(fail(
-                format!(
-                    "printed {} line{} starting with `{prefix}`, expected \
-                        {wanted}{per}{first_extra} (scenario {})",
-                    got.len(),
-                    plural(got.len()),
-                    seen.id()
-                ),
-                None,
-            ));
+            return Err(self.wrong_count(&got, wanted, prefix, seen.id()));
         }
         for (i, line) in got.iter().enumerate() {
             let Some(&value) = values.get(i) else {
                 return Err(fail(
-                    format!(
-                        "printed line {} is `{}`, but `{}` has only {} value{} to compare it with \
-                            (scenario {})",
-                        i + 1,
-                        quoted(line),
-                        self.key,
-                        values.len(),
-                        plural(values.len()),
-                        seen.id()
+                    crate::tr!(
+                        "judge-line-without-value",
+                        n = i + 1,
+                        line = quoted(line),
+                        key = &self.key,
+                        count = values.len(),
+                        scenario = seen.id()
                     ),
                     None,
                 ));
@@ -105,17 +87,45 @@ impl Rule for StdoutRule {
             let want = render(&self.template, i + 1, value);
             if *line != want {
                 return Err(fail(
-                    format!(
-                        "printed line {} is `{}`, expected `{want}` (scenario {})",
-                        i + 1,
-                        quoted(line),
-                        seen.id()
+                    crate::tr!(
+                        "judge-wrong-line",
+                        n = i + 1,
+                        line = quoted(line),
+                        want = want,
+                        scenario = seen.id()
                     ),
                     None,
                 ));
             }
         }
         Ok(())
+    }
+}
+
+impl StdoutRule {
+    /// `got` has not the `wanted` lines starting with `prefix`.
+    fn wrong_count(&self, got: &[&str], wanted: usize, prefix: &str, scenario: &str) -> Verdict {
+        let first_extra = got
+            .get(wanted)
+            .map(|line| crate::tr!("judge-first-extra", line = quoted(line)))
+            .unwrap_or_default();
+        let per = self
+            .count
+            .as_ref()
+            .map(|c| crate::tr!("judge-one-per", count = c.to_string()))
+            .unwrap_or_default();
+        fail(
+            crate::tr!(
+                "judge-wrong-line-count",
+                count = got.len(),
+                prefix = prefix,
+                wanted = wanted,
+                per = per,
+                extra = first_extra,
+                scenario = scenario
+            ),
+            None,
+        )
     }
 }
 

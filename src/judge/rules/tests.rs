@@ -49,7 +49,7 @@ fn verdict(rule: &str, scenario: &Scenario, got: &Outcome, reference: &Outcome) 
     let rule: Expectation = toml::from_str(rule).expect("a rule");
     let check = Check {
         id: "c".into(),
-        title: "c".into(),
+        title: crate::bilingual::Text::english("c"),
         points: 1,
         scenarios: vec![scenario.id.clone()],
         expect: vec![rule],
