@@ -1,7 +1,7 @@
 //! The second exercise, `exercises/forward`, built from docs/authoring.md and `grade new` alone:
 //! it validates (the reference full marks, the stub nothing, every known mistake caught and
 //! recognised), its stub is graded "not implemented", and differently written known mistakes are
-//! recognised with their hints.
+//! recognised with their hints, in French as in English.
 #![cfg(unix)]
 
 mod common;
@@ -66,5 +66,40 @@ fn known_mistakes_written_otherwise_are_recognised_with_their_hints() {
             lost["hint"].as_str().is_some_and(|h| !h.is_empty()),
             "{file}: {lost:#}"
         );
+    }
+}
+
+/// The forward exercise promises French (`languages = ["en", "fr"]`): a student working in French
+/// reads the exercise's title, every check's title and the known mistake's hint in French, the
+/// hint once, and none of the English text it replaces.
+#[test]
+fn a_french_report_gives_the_french_titles_and_the_french_hint_once() {
+    let output = grade()
+        .current_dir(root())
+        .args([
+            "exercises/forward",
+            "--submission",
+            "tests/fixtures/forward/bias_after_activation_loops.rs",
+        ])
+        .env("GRADE_LANG", "fr")
+        .output()
+        .expect("grade runs");
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    for french in [
+        "La propagation avant d'un perceptron multicouche",
+        "apply calcule ReLU(z)",
+        "(bias_after_activation)",
+        "le biais est ajouté après l'activation",
+    ] {
+        assert!(text.contains(french), "{french:?} missing:\n{text}");
+    }
+    assert_eq!(
+        text.matches("Le biais décale la pré-activation").count(),
+        1,
+        "{text}"
+    );
+    for english in ["The forward pass", "computes", "The bias shifts"] {
+        assert!(!text.contains(english), "{english:?} in French:\n{text}");
     }
 }
