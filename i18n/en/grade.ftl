@@ -321,3 +321,90 @@ submission-no-file = no `{ $file }` in this folder (the file this exercise grade
 submission-missing = no such file or folder
 error-at-path = { $path }: { $message }
 spec-no-language = `languages` lists no language: give `["en"]`, `["en", "fr"]`…
+
+## The class report of grade batch (report.html, summary.md and their charts)
+
+class-heading = Class report
+class-submitted = submissions
+class-graded = graded
+class-mean = mean
+class-median = median
+class-full-marks = full marks
+class-not-compiling = do not compile
+class-not-graded = could not be graded
+class-hidden-seed = Scenarios derived from a hidden seed.
+class-distribution = Score distribution
+class-checks = Checks
+class-check = check
+class-what-passes = what passes
+class-points = points
+class-passed = passed
+class-mistakes = Recognised mistakes
+class-mistakes-column = recognised mistakes
+class-no-mistakes = No known mistake was recognised.
+class-mistake = mistake
+class-hint = hint
+class-on-checks = on checks
+class-unexplained = Failures no known mistake explains
+class-unexplained-note = Grouped by check: candidates for the catalogue of known mistakes.
+class-none-unexplained = Every failure is explained by a known mistake.
+class-did-not-compile = Submissions that do not compile
+class-were-not-graded = Submissions that could not be graded
+class-every-submission = Every submission
+class-submission = submission
+class-score = score
+class-compiles = compiles
+class-error = could not be graded
+class-yes = yes
+class-no = no
+class-nothing = None.
+class-chart-failed = The chart could not be drawn
+class-chart-panicked = the plotting library panicked
+class-submissions-count = { $count ->
+    [one] { $count } submission
+   *[other] { $count } submissions
+}
+class-chart-score = score
+class-chart-submissions = submissions
+class-chart-passed = passed (% of graded submissions)
+
+## grade doctor and grade --version
+
+version-compiles-with = compiles with { $version } ({ $rustc })
+version-no-toolchain = no Rust toolchain: { $error }
+doctor-header = grade { $version } on { $os } ({ $arch })
+doctor-label-toolchain = toolchain
+doctor-label-probe = probe runs
+doctor-label-build = compiles
+doctor-label-note = note
+doctor-label-cache = cache
+doctor-toolchain-paths = { $rustc }, with { $cargo }
+doctor-toolchain-none = none: { $error }
+doctor-need-toolchain = a Rust toolchain (https://rustup.rs)
+doctor-bounds = (every child: bounded in time, memory, CPU time, file size and output; its process group killed when it ends)
+doctor-cache = { $path }: { $size } of a { $cap } cap
+doctor-cache-free = , { $free } free on its disk
+doctor-cache-unusable = unusable: { $error }
+doctor-need-cache = a cache folder grade may write in (--cache-dir or GRADE_CACHE_DIR)
+doctor-ready = ready: grade can grade on this machine
+doctor-not-ready = not ready: grade needs { $missing }
+doctor-and = and
+doctor-yes = yes
+doctor-no = no
+doctor-isolation-probe = isolation of probe runs: { $how }
+doctor-isolation-build = isolation of compiles: { $how }
+guarantee-no-network = network cut off
+guarantee-writes-only-scratch = writes confined to its scratch folder
+guarantee-hidden-folders = the cache, the exercise and the solutions hidden
+guarantee-cannot-signal-grade = grade out of its reach (it cannot signal it)
+guarantee-nothing-outlives = no process it starts outlives it
+isolation-namespaces = Linux namespaces (PID, network, mount, IPC, UTS){ $files }, as { $user }
+isolation-only-root-read-only = , only / read-only
+isolation-read-only = , read-only file systems
+isolation-user-nobody = nobody
+isolation-user-mapped = you in a user namespace, without capabilities
+isolation-user-root = root without capabilities
+isolation-no-namespaces = no namespaces, { $how }
+isolation-portable-build = portable: own process group, rlimits (memory, CPU time, file size)
+isolation-portable-probe = portable: own process group, rlimits, no process of its own
+isolation-as-nobody = , as nobody

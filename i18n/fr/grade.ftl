@@ -328,3 +328,90 @@ submission-missing = pas de fichier ni de dossier à cet endroit
 
 error-at-path = { $path } : { $message }
 spec-no-language = `languages` ne liste aucune langue : donnez `["en"]`, `["en", "fr"]`…
+
+## Le rapport de classe de grade batch (report.html, summary.md et leurs graphiques)
+
+class-heading = Rapport de classe
+class-submitted = soumissions
+class-graded = notées
+class-mean = moyenne
+class-median = médiane
+class-full-marks = note maximale
+class-not-compiling = ne compilent pas
+class-not-graded = n'ont pas pu être notées
+class-hidden-seed = Scénarios tirés d'une graine cachée.
+class-distribution = Répartition des notes
+class-checks = Vérifications
+class-check = vérification
+class-what-passes = condition de réussite
+class-points = points
+class-passed = réussie par
+class-mistakes = Erreurs reconnues
+class-mistakes-column = erreurs reconnues
+class-no-mistakes = Aucune erreur connue n'a été reconnue.
+class-mistake = erreur
+class-hint = indice
+class-on-checks = sur les vérifications
+class-unexplained = Échecs qu'aucune erreur connue n'explique
+class-unexplained-note = Regroupés par vérification : autant de candidats pour le catalogue des erreurs connues.
+class-none-unexplained = Chaque échec s'explique par une erreur connue.
+class-did-not-compile = Soumissions qui ne compilent pas
+class-were-not-graded = Soumissions qui n'ont pas pu être notées
+class-every-submission = Toutes les soumissions
+class-submission = soumission
+class-score = note
+class-compiles = compile
+class-error = non notée
+class-yes = oui
+class-no = non
+class-nothing = Aucune.
+class-chart-failed = Le graphique n'a pas pu être tracé
+class-chart-panicked = la bibliothèque de tracé a paniqué
+class-submissions-count = { $count ->
+    [one] { $count } soumission
+   *[other] { $count } soumissions
+}
+class-chart-score = note
+class-chart-submissions = soumissions
+class-chart-passed = réussie (% des soumissions notées)
+
+## grade doctor et grade --version
+
+version-compiles-with = compile avec { $version } ({ $rustc })
+version-no-toolchain = pas de chaîne de compilation Rust : { $error }
+doctor-header = grade { $version } sur { $os } ({ $arch })
+doctor-label-toolchain = chaîne Rust
+doctor-label-probe = sonde
+doctor-label-build = compilations
+doctor-label-note = remarque
+doctor-label-cache = cache
+doctor-toolchain-paths = { $rustc }, avec { $cargo }
+doctor-toolchain-none = aucune : { $error }
+doctor-need-toolchain = d'une chaîne de compilation Rust (https://rustup.rs)
+doctor-bounds = (chaque processus enfant : limité en durée, en mémoire, en temps CPU, en taille de fichier et en sortie ; son groupe de processus est tué quand il se termine)
+doctor-cache = { $path } : { $size } sur un plafond de { $cap }
+doctor-cache-free = , { $free } libres sur son disque
+doctor-cache-unusable = inutilisable : { $error }
+doctor-need-cache = d'un dossier de cache où grade peut écrire (--cache-dir ou GRADE_CACHE_DIR)
+doctor-ready = prêt : grade peut noter sur cette machine
+doctor-not-ready = pas prêt : grade a besoin { $missing }
+doctor-and = et
+doctor-yes = oui
+doctor-no = non
+doctor-isolation-probe = isolation des exécutions de la sonde : { $how }
+doctor-isolation-build = isolation des compilations : { $how }
+guarantee-no-network = réseau coupé
+guarantee-writes-only-scratch = écritures confinées à son dossier de travail
+guarantee-hidden-folders = le cache, l'exercice et les solutions cachés
+guarantee-cannot-signal-grade = grade hors de sa portée (il ne peut pas lui envoyer de signal)
+guarantee-nothing-outlives = aucun processus qu'il lance ne lui survit
+isolation-namespaces = espaces de noms Linux (PID, réseau, montage, IPC, UTS){ $files }, en tant que { $user }
+isolation-only-root-read-only = , seul / en lecture seule
+isolation-read-only = , systèmes de fichiers en lecture seule
+isolation-user-nobody = nobody
+isolation-user-mapped = vous-même dans un espace de noms utilisateur, sans capacités
+isolation-user-root = root sans capacités
+isolation-no-namespaces = sans espaces de noms, { $how }
+isolation-portable-build = portable : groupe de processus propre, rlimits (mémoire, temps CPU, taille de fichier)
+isolation-portable-probe = portable : groupe de processus propre, rlimits, sans espace de processus à lui
+isolation-as-nobody = , en tant que nobody

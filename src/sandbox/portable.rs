@@ -138,18 +138,18 @@ pub(super) fn prepare(folder: &Path) {
 /// How probe runs and compiles are shut in here.
 pub(super) fn isolation() -> (Isolation, Isolation) {
     let build = Isolation {
-        how: "portable: own process group, rlimits (memory, CPU time, file size)".into(),
+        how: crate::tr!("isolation-portable-build"),
         guarantees: Vec::new(),
     };
     (isolation_of_probes(), build)
 }
 
 fn isolation_of_probes() -> Isolation {
-    let mut how = String::from("portable: own process group, rlimits, no process of its own");
+    let mut how = crate::tr!("isolation-portable-probe");
     let mut guarantees = Vec::new();
     match nobody() {
         Some(_) => {
-            how.push_str(", as nobody");
+            how.push_str(&crate::tr!("isolation-as-nobody"));
             guarantees.extend([Guarantee::CannotSignalGrade, Guarantee::NothingOutlives]);
         }
         None if !rustix::process::geteuid().is_root() => {

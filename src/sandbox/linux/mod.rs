@@ -248,20 +248,22 @@ impl Level {
     /// The mechanism, in a few words.
     fn how(self, kind: Kind, partial: u8) -> String {
         match self {
-            Level::Namespaces { user } => format!(
-                "Linux namespaces (PID, network, mount, IPC, UTS){}, as {}",
-                if partial & PARTIAL_READ_ONLY != 0 {
-                    ", only / read-only"
+            Level::Namespaces { user } => crate::tr!(
+                "isolation-namespaces",
+                files = if partial & PARTIAL_READ_ONLY != 0 {
+                    crate::tr!("isolation-only-root-read-only")
                 } else {
-                    ", read-only file systems"
+                    crate::tr!("isolation-read-only")
                 },
-                match user {
-                    User::Nobody => "nobody",
-                    User::Mapped => "you in a user namespace, without capabilities",
-                    User::Root => "root without capabilities",
+                user = match user {
+                    User::Nobody => crate::tr!("isolation-user-nobody"),
+                    User::Mapped => crate::tr!("isolation-user-mapped"),
+                    User::Root => crate::tr!("isolation-user-root"),
                 }
             ),
-            Level::Portable => format!("no namespaces, {}", portable(kind).how),
+            Level::Portable => {
+                crate::tr!("isolation-no-namespaces", how = portable(kind).how)
+            }
         }
     }
 
