@@ -382,3 +382,37 @@ fn an_instructor_error_is_in_french_with_its_place() {
         "{stderr}"
     );
 }
+
+/// `grade doctor --lang fr` says what this machine allows in French: its labels, every guarantee
+/// and its verdict, the same whatever the platform's isolation.
+#[test]
+fn grade_doctor_speaks_french() {
+    let output = grade()
+        .args(["doctor", "--lang", "fr"])
+        .output()
+        .expect("grade runs");
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(
+        text.starts_with("grade ") && text.contains(" sur "),
+        "{text}"
+    );
+    for french in [
+        "réseau coupé",
+        "écritures confinées à son dossier de travail",
+        "aucun processus qu'il lance ne lui survit",
+        "chaque processus enfant : limité en durée",
+    ] {
+        assert!(text.contains(french), "{french}: {text}");
+    }
+    let verdict = text.lines().last().unwrap_or("");
+    assert!(
+        verdict.starts_with("prêt : ") || verdict.starts_with("pas prêt : "),
+        "{text}"
+    );
+    for english in ["network cut off", "\ntoolchain ", "ready:", " yes ", " no "] {
+        assert!(!text.contains(english), "{english} left in English: {text}");
+    }
+    let english = grade().arg("doctor").output().expect("grade runs");
+    let english = String::from_utf8(english.stdout).expect("UTF-8");
+    assert!(english.contains("network cut off"), "{english}");
+}
