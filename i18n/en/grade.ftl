@@ -324,7 +324,7 @@ spec-no-language = `languages` lists no language: give `["en"]`, `["en", "fr"]`â
 
 ## The class report of grade batch (report.html, summary.md and their charts)
 
-class-heading = Class report
+class-heading = Class report: { $title }
 class-submitted = submissions
 class-graded = graded
 class-mean = mean
@@ -408,3 +408,52 @@ isolation-no-namespaces = no namespaces, { $how }
 isolation-portable-build = portable: own process group, rlimits (memory, CPU time, file size)
 isolation-portable-probe = portable: own process group, rlimits, no process of its own
 isolation-as-nobody = , as nobody
+
+## --shard and grade merge
+
+shard-usage = expected K/N (K from 1 to N), slurm/N, k8s/N or env:VAR/N, e.g. 2/3
+shard-bad-count = `{ $count }` is not a number of shards (1 or more): { $usage }
+shard-env-no-name = env: needs a variable's name: { $usage }
+shard-bad-number = `{ $value }` is not a shard number: { $usage }
+shard-out-of-range = shard { $k } of { $count }: shards are numbered from 1 to { $count }
+shard-not-set = { $name } is not set
+shard-not-set-slurm = { $name } is not set: run it inside a Slurm job array (sbatch --array=0-N-1)
+shard-not-set-k8s = { $name } is not set: run it in a Kubernetes Job with completionMode: Indexed
+shard-not-whole = { $name }={ $value } is not a whole number
+shard-slurm-step = SLURM_ARRAY_TASK_STEP is { $step }: give the array consecutive indices (--array=0-{ $last })
+shard-slurm-count = the job array has { $total } tasks (SLURM_ARRAY_TASK_COUNT) but N is { $count }
+shard-index-range = that is shard { $index } but shards go from { $first } to { $last }
+error-shard = --shard { $spec }: { $message }
+merge-unreadable = { $path }: { $message } (give the output folders of `grade batch --shard`, each holding results.json)
+merge-not-json = not JSON: { $error }
+merge-other-version = not results of this version of grade (version { $version })
+merge-not-results = not a batch's results: { $error }
+merge-not-a-shard = { $path }: not a shard's results (it was graded without --shard)
+merge-mismatch = { $first } and { $second } { $what }: they are not shards of one batch
+merge-duplicate = shard { $shard } is given twice: { $first } and { $second }
+merge-overlap = { $name } was graded by shard { $first } and by shard { $second }: shards must not overlap (was the folder changed between them?)
+merge-missing = { $count ->
+    [one] missing shard { $list } of { $total }: grade it and merge again
+   *[other] missing shards { $list } of { $total }: grade them and merge again
+}
+merge-incomplete = the shards hold { $merged } submissions but the folder had { $expected }
+merge-and = and
+merge-differ-exercise = graded different exercises (`{ $a }` and `{ $b }`)
+merge-differ-version = graded different versions of the exercise (its checks or known mistakes)
+merge-differ-seed = were graded on different seeds
+merge-differ-count = split the folder into different numbers of shards ({ $a } and { $b })
+merge-differ-folder = split different folders ({ $a } and { $b } submissions, or names and sizes that differ)
+
+## grade new
+
+new-created = created the exercise `{ $name }`:
+new-next = next: `grade validate { $exercise }` proves it; edit the stub, the probe and exercise.toml from there (then `grade bless { $exercise }`), and hand out { $exercise } alone: the solutions stay in { $solutions }
+new-not-empty = { $path } already exists and is not an empty folder: `grade new` writes a new exercise only into an empty or new folder, so that nothing is overwritten
+new-bad-name = `{ $name }` cannot name an exercise: { $why } (pass --name NAME: lowercase letters, digits, `_` and `-`, starting with a letter)
+new-name-first = it does not start with a lowercase letter
+new-name-chars = it has a character other than a-z, 0-9, `_` and `-`
+new-name-reserved = it is a name Rust or grade keeps for itself
+merge-out-is-shard = --out { $out } is a shard's own folder: merge into another one
+batch-shard = shard { $k } of { $n }: { $count } of { $total } submissions
+batch-bundles = { $chunk } submissions per bundle, { $at_once } bundles at once
+batch-at-once = { $at_once } at once

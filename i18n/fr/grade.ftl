@@ -331,7 +331,7 @@ spec-no-language = `languages` ne liste aucune langue : donnez `["en"]`, `["en"
 
 ## Le rapport de classe de grade batch (report.html, summary.md et leurs graphiques)
 
-class-heading = Rapport de classe
+class-heading = Rapport de classe : { $title }
 class-submitted = soumissions
 class-graded = notées
 class-mean = moyenne
@@ -415,3 +415,52 @@ isolation-no-namespaces = sans espaces de noms, { $how }
 isolation-portable-build = portable : groupe de processus propre, rlimits (mémoire, temps CPU, taille de fichier)
 isolation-portable-probe = portable : groupe de processus propre, rlimits, sans espace de processus à lui
 isolation-as-nobody = , en tant que nobody
+
+## --shard et grade merge
+
+shard-usage = attendu : K/N (K de 1 à N), slurm/N, k8s/N ou env:VAR/N, par exemple 2/3
+shard-bad-count = `{ $count }` n'est pas un nombre de parts (1 ou plus) : { $usage }
+shard-env-no-name = env: a besoin du nom d'une variable : { $usage }
+shard-bad-number = `{ $value }` n'est pas un numéro de part : { $usage }
+shard-out-of-range = part { $k } sur { $count } : les parts sont numérotées de 1 à { $count }
+shard-not-set = { $name } n'est pas définie
+shard-not-set-slurm = { $name } n'est pas définie : lancez-le dans un tableau de tâches Slurm (sbatch --array=0-N-1)
+shard-not-set-k8s = { $name } n'est pas définie : lancez-le dans un Job Kubernetes avec completionMode: Indexed
+shard-not-whole = { $name }={ $value } n'est pas un nombre entier
+shard-slurm-step = SLURM_ARRAY_TASK_STEP vaut { $step } : donnez au tableau des indices consécutifs (--array=0-{ $last })
+shard-slurm-count = le tableau de tâches a { $total } tâches (SLURM_ARRAY_TASK_COUNT) mais N vaut { $count }
+shard-index-range = c'est la part { $index }, mais les parts vont de { $first } à { $last }
+error-shard = --shard { $spec } : { $message }
+merge-unreadable = { $path } : { $message } (donnez les dossiers de sortie de `grade batch --shard`, chacun avec son results.json)
+merge-not-json = pas du JSON : { $error }
+merge-other-version = pas des résultats de cette version de grade (version { $version })
+merge-not-results = pas les résultats d'un lot : { $error }
+merge-not-a-shard = { $path } : pas les résultats d'une part (noté sans --shard)
+merge-mismatch = { $first } et { $second } { $what } : ce ne sont pas des parts d'un même lot
+merge-duplicate = la part { $shard } est donnée deux fois : { $first } et { $second }
+merge-overlap = { $name } a été notée par la part { $first } et par la part { $second } : les parts ne doivent pas se recouvrir (le dossier a-t-il changé entre elles ?)
+merge-missing = { $count ->
+    [one] il manque la part { $list } sur { $total } : notez-la et fusionnez de nouveau
+   *[other] il manque les parts { $list } sur { $total } : notez-les et fusionnez de nouveau
+}
+merge-incomplete = les parts contiennent { $merged } soumissions mais le dossier en avait { $expected }
+merge-and = et
+merge-differ-exercise = ont noté des exercices différents (`{ $a }` et `{ $b }`)
+merge-differ-version = ont noté des versions différentes de l'exercice (ses vérifications ou ses erreurs connues)
+merge-differ-seed = ont été notés avec des graines différentes
+merge-differ-count = ont découpé le dossier en des nombres de parts différents ({ $a } et { $b })
+merge-differ-folder = ont découpé des dossiers différents ({ $a } et { $b } soumissions, ou des noms et des tailles qui diffèrent)
+
+## grade new
+
+new-created = exercice `{ $name }` créé :
+new-next = ensuite : `grade validate { $exercise }` le vérifie ; modifiez le squelette, la sonde et exercise.toml à partir de là (puis `grade bless { $exercise }`), et ne distribuez que { $exercise } : les solutions restent dans { $solutions }
+new-not-empty = { $path } existe déjà et n'est pas un dossier vide : `grade new` n'écrit un nouvel exercice que dans un dossier vide ou nouveau, pour ne rien écraser
+new-bad-name = `{ $name }` ne peut pas nommer un exercice : { $why } (passez --name NOM : lettres minuscules, chiffres, `_` et `-`, en commençant par une lettre)
+new-name-first = il ne commence pas par une lettre minuscule
+new-name-chars = il contient un caractère autre que a-z, 0-9, `_` et `-`
+new-name-reserved = c'est un nom que Rust ou grade se réserve
+merge-out-is-shard = --out { $out } est le dossier d'une des parts : fusionnez dans un autre
+batch-shard = part { $k } sur { $n } : { $count } soumissions sur { $total }
+batch-bundles = { $chunk } soumissions par paquet, { $at_once } paquets à la fois
+batch-at-once = { $at_once } à la fois

@@ -16,8 +16,9 @@ pub(super) mod words {
     pub fn lang() -> &'static str {
         crate::i18n::current().code()
     }
-    pub fn heading() -> String {
-        crate::tr!("class-heading")
+    /// "Class report: <the exercise's title>".
+    pub fn heading(title: &str) -> String {
+        crate::tr!("class-heading", title = title)
     }
     pub fn submitted() -> String {
         crate::tr!("class-submitted")
@@ -142,7 +143,7 @@ figure{margin:1em 0}details{margin:.5em 0}.err{color:#a00}";
 /// The page.
 pub fn render(summary: &ClassSummary) -> String {
     let mut html = String::new();
-    let title = format!("{}: {}", words::heading(), summary.title);
+    let title = words::heading(&summary.title);
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\

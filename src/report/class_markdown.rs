@@ -15,7 +15,7 @@ fn header(cells: &[String]) -> String {
 
 pub fn render(s: &ClassSummary) -> String {
     let mut md = String::new();
-    let _ = writeln!(md, "## {}: {}\n", words::heading(), text(&s.title));
+    let _ = writeln!(md, "## {}\n", words::heading(&text(&s.title)));
     let score = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.1}/{}", s.max_score));
     let _ = writeln!(
         md,
