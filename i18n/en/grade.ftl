@@ -457,3 +457,16 @@ merge-out-is-shard = --out { $out } is a shard's own folder: merge into another 
 batch-shard = shard { $k } of { $n }: { $count } of { $total } submissions
 batch-bundles = { $chunk } submissions per bundle, { $at_once } bundles at once
 batch-at-once = { $at_once } at once
+
+## What the sandbox could not do here (grade doctor, --verbose)
+
+note-probe-runs = probe runs
+note-compiles = compiles
+note-linux-probe-portable = probe runs are not in their own namespaces{ $why }: they get the portable isolation (`grade doctor` says what it guarantees): a submission can reach the network and read and write what its user may
+note-linux-build-portable = compiles are not in their own namespaces{ $why }: rustc and its linker could reach the network and write wherever you may; only their limits on memory, CPU time and file size bound them
+note-only-root-read-only = only / is read-only in { $runs } (mount_setattr is not available): other mounted file systems stay writable
+note-host-proc = { $runs } see every process of the machine in /proc (mounting their own /proc was refused)
+note-portable-probe = probe runs are not in their own namespaces (portable isolation): a submission can reach the network, read what you may read and write wherever its user may
+note-portable-same-user = probe runs keep your user (grade is not root, so there is no other user to run them as): a submission can signal grade and your other programs
+note-portable-root = probe runs run as root, whom RLIMIT_NPROC does not bind: a process a submission starts and takes out of its process group can outlive it
+note-portable-build = compiles are not in their own namespaces (portable isolation): rustc and its linker could reach the network and write wherever you may; only their limits on memory, CPU time and file size bound them

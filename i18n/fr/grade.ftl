@@ -464,3 +464,16 @@ merge-out-is-shard = --out { $out } est le dossier d'une des parts : fusionnez d
 batch-shard = part { $k } sur { $n } : { $count } soumissions sur { $total }
 batch-bundles = { $chunk } soumissions par paquet, { $at_once } paquets à la fois
 batch-at-once = { $at_once } à la fois
+
+## Ce que le bac à sable n'a pas pu faire ici (grade doctor, --verbose)
+
+note-probe-runs = les exécutions de la sonde
+note-compiles = les compilations
+note-linux-probe-portable = les exécutions de la sonde n'ont pas leurs propres espaces de noms{ $why } : elles reçoivent l'isolation portable (`grade doctor` dit ce qu'elle garantit) : une soumission peut atteindre le réseau, et lire et écrire ce que son utilisateur peut
+note-linux-build-portable = les compilations n'ont pas leurs propres espaces de noms{ $why } : rustc et son éditeur de liens pourraient atteindre le réseau et écrire partout où vous le pouvez ; seules leurs limites de mémoire, de temps CPU et de taille de fichier les bornent
+note-only-root-read-only = seul / est en lecture seule pour { $runs } (mount_setattr n'est pas disponible) : les autres systèmes de fichiers montés restent accessibles en écriture
+note-host-proc = { $runs } voient tous les processus de la machine dans /proc (le montage de leur propre /proc a été refusé)
+note-portable-probe = les exécutions de la sonde n'ont pas leurs propres espaces de noms (isolation portable) : une soumission peut atteindre le réseau, lire ce que vous pouvez lire et écrire partout où son utilisateur le peut
+note-portable-same-user = les exécutions de la sonde gardent votre utilisateur (grade n'est pas root, il n'y a donc pas d'autre utilisateur sous lequel les lancer) : une soumission peut envoyer des signaux à grade et à vos autres programmes
+note-portable-root = les exécutions de la sonde tournent en root, que RLIMIT_NPROC ne limite pas : un processus qu'une soumission lance et sort de son groupe de processus peut lui survivre
+note-portable-build = les compilations n'ont pas leurs propres espaces de noms (isolation portable) : rustc et son éditeur de liens pourraient atteindre le réseau et écrire partout où vous le pouvez ; seules leurs limites de mémoire, de temps CPU et de taille de fichier les bornent

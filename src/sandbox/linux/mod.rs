@@ -378,33 +378,23 @@ fn why(refused: Option<Failure>) -> String {
 fn describe(kind: Kind, level: Level, why: String, partial: u8) -> Vec<String> {
     let mut notes = Vec::new();
     let runs = match kind {
-        Kind::Probe => "probe runs",
-        Kind::Build => "compiles",
+        Kind::Probe => crate::tr!("note-probe-runs"),
+        Kind::Build => crate::tr!("note-compiles"),
     };
     match (kind, level) {
         (_, Level::Namespaces { .. }) => {}
-        (Kind::Probe, Level::Portable) => notes.push(format!(
-            "probe runs are not in their own namespaces{why}: they get the portable isolation \
-             (`grade doctor` says what it guarantees): a submission can reach the network and \
-             read and write what its user may"
-        )),
-        (Kind::Build, Level::Portable) => notes.push(format!(
-            "compiles are not in their own namespaces{why}: rustc and its linker could reach the \
-             network and write wherever you may; only their limits on memory, CPU time and file \
-             size bound them"
-        )),
+        (Kind::Probe, Level::Portable) => {
+            notes.push(crate::tr!("note-linux-probe-portable", why = &why))
+        }
+        (Kind::Build, Level::Portable) => {
+            notes.push(crate::tr!("note-linux-build-portable", why = &why))
+        }
     }
     if partial & PARTIAL_READ_ONLY != 0 {
-        notes.push(format!(
-            "only / is read-only in {runs} (mount_setattr is not available): other \
-            mounted file systems stay writable"
-        ));
+        notes.push(crate::tr!("note-only-root-read-only", runs = &runs));
     }
     if partial & HOST_PROC != 0 {
-        notes.push(format!(
-            "{runs} see every process of the machine in /proc (mounting their own \
-            /proc was refused)"
-        ));
+        notes.push(crate::tr!("note-host-proc", runs = &runs));
     }
     notes
 }
