@@ -197,18 +197,19 @@ pub fn bless(exercise: &Path, common: Common) -> Result<u8> {
 /// the error says so.
 pub fn new(folder: &Path, name: Option<&str>, common: Common) -> Result<u8> {
     let made = crate::scaffold::create(folder, name)?;
-    let mut listing = format!("created the exercise `{}`:\n", made.name);
+    let mut listing = crate::tr!("new-created", name = &made.name);
+    listing.push('\n');
     for file in &made.files {
         listing.push_str(&format!("  {}\n", file.display()));
     }
     print(&listing);
     bless(folder, common)?;
-    print(&format!(
-        "next: `grade validate {0}` proves it; edit the stub, the probe and exercise.toml from \
-         there (then `grade bless {0}`), and hand out {0} alone: the solutions stay in {1}\n",
-        made.exercise.display(),
-        made.solutions.display()
-    ));
+    let next = crate::tr!(
+        "new-next",
+        exercise = made.exercise.display().to_string(),
+        solutions = made.solutions.display().to_string()
+    );
+    print(&format!("{next}\n"));
     Ok(EXIT_PASSED)
 }
 

@@ -72,13 +72,14 @@ pub fn run(request: BatchRequest) -> Result<u8> {
     let folder = folder_of(&all);
     let entries = share(all, shard);
     if let Some(shard) = shard {
-        eprintln!(
-            "grade: shard {} of {}: {} of {} submissions",
-            shard.index + 1,
-            shard.count,
-            entries.len(),
-            folder.entries
+        let line = crate::tr!(
+            "batch-shard",
+            k = (shard.index + 1).to_string(),
+            n = shard.count.to_string(),
+            count = entries.len(),
+            total = folder.entries.to_string()
         );
+        eprintln!("grade: {line}");
     }
     let jobs = Jobs::of(&request);
     let bar = progress_bar(entries.len() as u64);
@@ -268,9 +269,13 @@ fn grade_all(
     };
     bar.reset_elapsed();
     bar.set_message(if chunk > 1 {
-        format!("{chunk} submissions per bundle, {at_once} bundles at once")
+        crate::tr!(
+            "batch-bundles",
+            chunk = chunk,
+            at_once = at_once.to_string()
+        )
     } else {
-        format!("{at_once} at once")
+        crate::tr!("batch-at-once", at_once = at_once.to_string())
     });
     let done = AtomicUsize::new(0);
     let chunks: Vec<&[Entry]> = entries.chunks(chunk).collect();

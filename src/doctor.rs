@@ -5,98 +5,166 @@
 use crate::build::Toolchain;
 use crate::cache::{human, Cache};
 use crate::sandbox::{self, Guarantee, Isolation};
+use crate::tr;
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// `grade --version`: grade's version, and the compiler it would build with (or why there is none).
 pub fn version() -> String {
     let compiler = match Toolchain::detect() {
-        Ok(toolchain) => format!(
-            "compiles with {} ({})",
-            first_line(&toolchain.version),
-            toolchain.rustc.display()
+        Ok(toolchain) => tr!(
+            "version-compiles-with",
+            version = first_line(&toolchain.version),
+            rustc = toolchain.rustc.display().to_string()
         ),
-        Err(error) => format!("no Rust toolchain: {error}"),
+        Err(error) => tr!("version-no-toolchain", error = error.to_string()),
     };
     format!("{}\n{compiler}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The labels of `grade doctor`'s lines, padded to the longest in the language of the run.
+struct Labels {
+    /// The width of the label column, two spaces included.
+    width: usize,
+}
+
+impl Labels {
+    fn new() -> Labels {
+        let width = [
+            "doctor-label-toolchain",
+            "doctor-label-probe",
+            "doctor-label-build",
+            "doctor-label-note",
+            "doctor-label-cache",
+        ]
+        .into_iter()
+        .map(|key| crate::i18n::tr(key, &[]).chars().count())
+        .max()
+        .unwrap_or(0)
+            + 2;
+        Labels { width }
+    }
+
+    /// `label` padded to the column.
+    fn pad(&self, label: &str) -> String {
+        format!("{label:<width$}", width = self.width)
+    }
+
+    /// The indent of a line that continues the one above.
+    fn indent(&self) -> String {
+        " ".repeat(self.width)
+    }
+}
+
 /// `grade doctor`: what this machine allows, and whether grade can grade here (exit 0) or not (2).
 pub fn run(cache_dir: Option<&Path>, cache_max: Option<u64>) -> crate::Result<u8> {
-    let mut text = format!(
-        "grade {} on {} ({})\n",
-        env!("CARGO_PKG_VERSION"),
-        std::env::consts::OS,
-        std::env::consts::ARCH
+    let labels = Labels::new();
+    let mut text = tr!(
+        "doctor-header",
+        version = env!("CARGO_PKG_VERSION"),
+        os = std::env::consts::OS,
+        arch = std::env::consts::ARCH
     );
+    text.push('\n');
     let mut missing = Vec::new();
+    let toolchain_label = labels.pad(&tr!("doctor-label-toolchain"));
     match Toolchain::detect() {
         Ok(toolchain) => {
-            let _ = writeln!(text, "toolchain   {}", first_line(&toolchain.version));
-            let _ = writeln!(
-                text,
-                "            {}, with {}",
-                toolchain.rustc.display(),
-                toolchain.cargo.display()
+            let _ = writeln!(text, "{toolchain_label}{}", first_line(&toolchain.version));
+            let paths = tr!(
+                "doctor-toolchain-paths",
+                rustc = toolchain.rustc.display().to_string(),
+                cargo = toolchain.cargo.display().to_string()
             );
+            let _ = writeln!(text, "{}{paths}", labels.indent());
         }
         Err(error) => {
-            let _ = writeln!(text, "toolchain   none: {error}");
-            missing.push("a Rust toolchain (https://rustup.rs)");
+            let none = tr!("doctor-toolchain-none", error = error.to_string());
+            let _ = writeln!(text, "{toolchain_label}{none}");
+            missing.push(tr!("doctor-need-toolchain"));
         }
     }
     let trials = tempfile::tempdir().map_err(|e| crate::Error::io("making a trial folder", e))?;
     let (probe, build) = sandbox::isolation(trials.path());
-    describe(&mut text, "probe runs", &probe, true);
-    describe(&mut text, "compiles", &build, false);
-    text.push_str(
-        "            (every child: bounded in time, memory, CPU time, file size and output; its \
-         process group killed when it ends)\n",
+    describe(&mut text, &labels, &tr!("doctor-label-probe"), &probe, true);
+    describe(
+        &mut text,
+        &labels,
+        &tr!("doctor-label-build"),
+        &build,
+        false,
     );
+    let _ = writeln!(text, "{}{}", labels.indent(), tr!("doctor-bounds"));
+    let note_label = labels.pad(&tr!("doctor-label-note"));
     for note in sandbox::notes() {
-        let _ = writeln!(text, "note        {note}");
+        let _ = writeln!(text, "{note_label}{note}");
     }
-    match Cache::locate(cache_dir, cache_max) {
-        Ok(cache) => {
-            let _ = write!(
-                text,
-                "cache       {}: {} of a {} cap",
-                cache.root.display(),
-                human(cache.size().total),
-                human(cache.max)
-            );
-            if let Some(free) = cache.free_space() {
-                let _ = write!(text, ", {} free on its disk", human(free));
-            }
-            text.push('\n');
-        }
-        Err(error) => {
-            let _ = writeln!(text, "cache       unusable: {error}");
-            missing.push("a cache folder grade may write in (--cache-dir or GRADE_CACHE_DIR)");
-        }
-    }
+    cache_lines(&mut text, &labels, &mut missing, cache_dir, cache_max);
     if missing.is_empty() {
-        text.push_str("ready: grade can grade on this machine\n");
+        let _ = writeln!(text, "{}", tr!("doctor-ready"));
         print!("{text}");
         Ok(crate::app::EXIT_PASSED)
     } else {
-        let _ = writeln!(text, "not ready: grade needs {}", missing.join(" and "));
+        let and = format!(" {} ", tr!("doctor-and"));
+        let _ = writeln!(
+            text,
+            "{}",
+            tr!("doctor-not-ready", missing = missing.join(&and))
+        );
         print!("{text}");
         Ok(crate::app::EXIT_ERROR)
     }
 }
 
+/// The cache's line: where it is, how full, how much room its disk has; or why it cannot be used.
+fn cache_lines(
+    text: &mut String,
+    labels: &Labels,
+    missing: &mut Vec<String>,
+    cache_dir: Option<&Path>,
+    cache_max: Option<u64>,
+) {
+    let label = labels.pad(&tr!("doctor-label-cache"));
+    match Cache::locate(cache_dir, cache_max) {
+        Ok(cache) => {
+            let mut line = tr!(
+                "doctor-cache",
+                path = cache.root.display().to_string(),
+                size = human(cache.size().total),
+                cap = human(cache.max)
+            );
+            if let Some(free) = cache.free_space() {
+                line.push_str(&tr!("doctor-cache-free", free = human(free)));
+            }
+            let _ = writeln!(text, "{label}{line}");
+        }
+        Err(error) => {
+            let unusable = tr!("doctor-cache-unusable", error = error.to_string());
+            let _ = writeln!(text, "{label}{unusable}");
+            missing.push(tr!("doctor-need-cache"));
+        }
+    }
+}
+
 /// How `isolation` works, and for probe runs a line for each of the guarantees: given or not.
-fn describe(text: &mut String, what: &str, isolation: &Isolation, guarantees: bool) {
-    let _ = writeln!(text, "{what:<11} {}", isolation.how);
+fn describe(
+    text: &mut String,
+    labels: &Labels,
+    what: &str,
+    isolation: &Isolation,
+    guarantees: bool,
+) {
+    let _ = writeln!(text, "{}{}", labels.pad(what), isolation.how);
     if guarantees {
+        let (yes, no) = (tr!("doctor-yes"), tr!("doctor-no"));
+        let width = yes.chars().count().max(no.chars().count());
         for guarantee in Guarantee::ALL {
             let given = if isolation.guarantees.contains(&guarantee) {
-                "yes"
+                &yes
             } else {
-                "no "
+                &no
             };
-            let _ = writeln!(text, "            {given}  {guarantee}");
+            let _ = writeln!(text, "{}{given:<width$}  {guarantee}", labels.indent());
         }
     }
 }
@@ -108,8 +176,8 @@ pub(crate) fn isolation_lines() -> Vec<String> {
     };
     let (probe, build) = sandbox::isolation(trials.path());
     vec![
-        format!("isolation of probe runs: {}", probe.how),
-        format!("isolation of compiles: {}", build.how),
+        tr!("doctor-isolation-probe", how = probe.how),
+        tr!("doctor-isolation-build", how = build.how),
     ]
 }
 

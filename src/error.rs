@@ -99,7 +99,7 @@ pub enum Error {
     Panicked { message: String },
 
     /// `--shard` could not say which shard this is.
-    #[error("--shard {spec}: {message}")]
+    #[error("{}", crate::tr!("error-shard", spec = spec, message = message))]
     Shard { spec: String, message: String },
 
     /// `grade merge` refused its shards.
@@ -110,18 +110,11 @@ pub enum Error {
     Usage(String),
 
     /// `grade new` was pointed at a folder that already holds something.
-    #[error(
-        "{} already exists and is not an empty folder: `grade new` writes a new exercise only into an \
-         empty or new folder, so that nothing is overwritten",
-        path.display()
-    )]
+    #[error("{}", crate::tr!("new-not-empty", path = path.display().to_string()))]
     NotEmpty { path: PathBuf },
 
     /// `grade new` cannot name an exercise after this.
-    #[error(
-        "`{name}` cannot name an exercise: {why} (pass --name NAME: lowercase letters, digits, `_` \
-         and `-`, starting with a letter)"
-    )]
+    #[error("{}", crate::tr!("new-bad-name", name = name, why = why))]
     BadName { name: String, why: String },
 }
 
@@ -130,47 +123,88 @@ pub enum Error {
 pub enum MergeError {
     /// A folder given has no `results.json`, or one `grade` cannot read.
     #[error(
-        "{}: {message} (give the output folders of `grade batch --shard`, each holding results.json)",
-        path.display()
+        "{}",
+        crate::tr!("merge-unreadable", path = path.display().to_string(), message = message)
     )]
     Unreadable { path: PathBuf, message: String },
     /// A results file of a whole batch, not of a shard.
-    #[error("{}: not a shard's results (it was graded without --shard)", path.display())]
+    #[error("{}", crate::tr!("merge-not-a-shard", path = path.display().to_string()))]
     NotAShard { path: PathBuf },
     /// Two results files disagree on what they graded.
-    #[error("{} and {} {what}: they are not shards of one batch", first.display(), second.display())]
+    #[error(
+        "{}",
+        crate::tr!(
+            "merge-mismatch",
+            first = first.display().to_string(),
+            second = second.display().to_string(),
+            what = what
+        )
+    )]
     Mismatch {
         first: PathBuf,
         second: PathBuf,
         what: String,
     },
     /// One shard given twice.
-    #[error("shard {shard} is given twice: {} and {}", first.display(), second.display())]
+    #[error(
+        "{}",
+        crate::tr!(
+            "merge-duplicate",
+            shard = shard.to_string(),
+            first = first.display().to_string(),
+            second = second.display().to_string()
+        )
+    )]
     DuplicateShard {
         shard: usize,
         first: PathBuf,
         second: PathBuf,
     },
     /// A submission graded by two shards.
-    #[error("{name:?} was graded by shard {first} and by shard {second}: shards must not overlap (was the folder changed between them?)")]
+    #[error(
+        "{}",
+        crate::tr!(
+            "merge-overlap",
+            name = format!("{name:?}"),
+            first = first.to_string(),
+            second = second.to_string()
+        )
+    )]
     Overlap {
         name: String,
         first: usize,
         second: usize,
     },
     /// Shards of the split that were not given.
-    #[error("missing shard{} {} of {count}: grade {} and merge again", if missing.len() == 1 { "" } else { "s" }, list(missing), if missing.len() == 1 { "it" } else { "them" })]
+    #[error(
+        "{}",
+        crate::tr!(
+            "merge-missing",
+            count = missing.len(),
+            list = list(missing),
+            total = count.to_string()
+        )
+    )]
     Missing { missing: Vec<usize>, count: usize },
     /// The shards together hold fewer submissions than the folder they split.
-    #[error("the shards hold {merged} submissions but the folder had {expected}")]
+    #[error(
+        "{}",
+        crate::tr!(
+            "merge-incomplete",
+            merged = merged.to_string(),
+            expected = expected.to_string()
+        )
+    )]
     Incomplete { merged: usize, expected: usize },
 }
 
-/// Shard numbers (from 1) as "1, 3 and 4".
+/// Shard numbers (from 1) as "1, 3 and 4" ("1, 3 et 4").
 fn list(shards: &[usize]) -> String {
     let names: Vec<String> = shards.iter().map(|s| s.to_string()).collect();
     match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, rest)) if !rest.is_empty() => {
+            format!("{} {} {last}", rest.join(", "), crate::tr!("merge-and"))
+        }
         _ => names.join(""),
     }
 }

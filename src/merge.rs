@@ -33,9 +33,9 @@ pub fn run(request: MergeRequest) -> Result<u8> {
             .as_deref()
             == Some(&out)
         {
-            return Err(Error::Usage(format!(
-                "--out {} is a shard's own folder: merge into another one",
-                request.out.display()
+            return Err(Error::Usage(crate::tr!(
+                "merge-out-is-shard",
+                out = request.out.display().to_string()
             )));
         }
         let results = read(&path)?;
@@ -66,16 +66,17 @@ fn read(path: &Path) -> Result<Results> {
         message,
     };
     let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| unreadable(format!("not JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| unreadable(crate::tr!("merge-not-json", error = e.to_string())))?;
     if value.get("version").and_then(|v| v.as_u64()) != Some(u64::from(RESULTS_VERSION)) {
-        return Err(unreadable(format!(
-            "not results of this version of grade (version {RESULTS_VERSION})"
+        return Err(unreadable(crate::tr!(
+            "merge-other-version",
+            version = RESULTS_VERSION.to_string()
         ))
         .into());
     }
     serde_json::from_value(value)
-        .map_err(|e| unreadable(format!("not a batch's results: {e}")).into())
+        .map_err(|e| unreadable(crate::tr!("merge-not-results", error = e.to_string())).into())
 }
 
 /// The shards as one batch of the whole folder, submissions sorted by name.
@@ -148,23 +149,26 @@ pub fn merge(shards: Vec<(PathBuf, Results)>) -> Result<Results, MergeError> {
 fn differs(a: &Results, b: &Results) -> Option<String> {
     let (sa, sb) = (a.shard?, b.shard?);
     if a.exercise != b.exercise {
-        Some(format!(
-            "graded different exercises (`{}` and `{}`)",
-            a.exercise, b.exercise
+        Some(crate::tr!(
+            "merge-differ-exercise",
+            a = &a.exercise,
+            b = &b.exercise
         ))
     } else if a.checks != b.checks || a.mistakes != b.mistakes {
-        Some("graded different versions of the exercise (its checks or known mistakes)".into())
+        Some(crate::tr!("merge-differ-version"))
     } else if a.seed != b.seed {
-        Some("were graded on different seeds".into())
+        Some(crate::tr!("merge-differ-seed"))
     } else if sa.count != sb.count {
-        Some(format!(
-            "split the folder into different numbers of shards ({} and {})",
-            sa.count, sb.count
+        Some(crate::tr!(
+            "merge-differ-count",
+            a = sa.count.to_string(),
+            b = sb.count.to_string()
         ))
     } else if a.folder != b.folder {
-        Some(format!(
-            "split different folders ({} and {} submissions, or names and sizes that differ)",
-            a.folder.entries, b.folder.entries
+        Some(crate::tr!(
+            "merge-differ-folder",
+            a = a.folder.entries.to_string(),
+            b = b.folder.entries.to_string()
         ))
     } else {
         None

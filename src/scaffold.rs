@@ -140,16 +140,16 @@ fn check_name(name: &str) -> Result<String> {
     };
     let module = name.replace('-', "_");
     if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
-        return Err(bad("it does not start with a lowercase letter"));
+        return Err(bad(&crate::tr!("new-name-first")));
     }
     if !name
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
     {
-        return Err(bad("it has a character other than a-z, 0-9, `_` and `-`"));
+        return Err(bad(&crate::tr!("new-name-chars")));
     }
     if RESERVED.contains(&module.as_str()) || syn::parse_str::<syn::Ident>(&module).is_err() {
-        return Err(bad("it is a name Rust or grade keeps for itself"));
+        return Err(bad(&crate::tr!("new-name-reserved")));
     }
     Ok(module)
 }

@@ -57,27 +57,29 @@ impl fmt::Display for ShardSpec {
 /// Parses `K/N`, `slurm/N`, `k8s/N` or `env:VAR/N` (clap's value parser: the message is shown
 /// after "invalid value … for --shard").
 pub fn parse(text: &str) -> Result<ShardSpec, String> {
-    let usage = "expected K/N (K from 1 to N), slurm/N, k8s/N or env:VAR/N, e.g. 2/3";
-    let (index, count) = text.rsplit_once('/').ok_or_else(|| usage.to_string())?;
+    let usage = crate::tr!("shard-usage");
+    let (index, count) = text.rsplit_once('/').ok_or_else(|| usage.clone())?;
     let count: usize = count
         .trim()
         .parse()
         .ok()
         .filter(|&n| n > 0)
-        .ok_or_else(|| format!("`{count}` is not a number of shards (1 or more): {usage}"))?;
+        .ok_or_else(|| crate::tr!("shard-bad-count", count = count, usage = &usage))?;
     let index = match index.trim() {
         "slurm" => IndexFrom::Slurm,
         "k8s" | "kubernetes" => IndexFrom::Kubernetes,
         other => match other.strip_prefix("env:") {
-            Some("") => return Err(format!("env: needs a variable's name: {usage}")),
+            Some("") => return Err(crate::tr!("shard-env-no-name", usage = &usage)),
             Some(var) => IndexFrom::Variable(var.to_string()),
             None => {
                 let k: usize = other
                     .parse()
-                    .map_err(|_| format!("`{other}` is not a shard number: {usage}"))?;
+                    .map_err(|_| crate::tr!("shard-bad-number", value = other, usage = &usage))?;
                 if k == 0 || k > count {
-                    return Err(format!(
-                        "shard {k} of {count}: shards are numbered from 1 to {count}"
+                    return Err(crate::tr!(
+                        "shard-out-of-range",
+                        k = k.to_string(),
+                        count = count.to_string()
                     ));
                 }
                 IndexFrom::Given(k)
@@ -96,12 +98,14 @@ impl ShardSpec {
             message,
         };
         let number = |name: &str| -> Result<i64> {
-            let value = var(name)
-                .ok_or_else(|| fail(format!("{name} is not set{}", where_set(&self.index))))?;
-            value
-                .trim()
-                .parse()
-                .map_err(|_| fail(format!("{name}={value:?} is not a whole number")))
+            let value = var(name).ok_or_else(|| fail(not_set(name, &self.index)))?;
+            value.trim().parse().map_err(|_| {
+                fail(crate::tr!(
+                    "shard-not-whole",
+                    name = name,
+                    value = format!("{value:?}")
+                ))
+            })
         };
         let index: i64 = match &self.index {
             IndexFrom::Given(k) => *k as i64 - 1,
@@ -109,16 +113,18 @@ impl ShardSpec {
             IndexFrom::Kubernetes => number("JOB_COMPLETION_INDEX")?,
             IndexFrom::Slurm => {
                 if let Some(step) = var("SLURM_ARRAY_TASK_STEP").filter(|s| s.trim() != "1") {
-                    return Err(fail(format!(
-                        "SLURM_ARRAY_TASK_STEP is {step}: give the array consecutive indices (--array=0-{})",
-                        self.count - 1
+                    return Err(fail(crate::tr!(
+                        "shard-slurm-step",
+                        step = step,
+                        last = (self.count - 1).to_string()
                     )));
                 }
                 if let Some(total) = var("SLURM_ARRAY_TASK_COUNT") {
                     if total.trim() != self.count.to_string() {
-                        return Err(fail(format!(
-                            "the job array has {total} tasks (SLURM_ARRAY_TASK_COUNT) but N is {}",
-                            self.count
+                        return Err(fail(crate::tr!(
+                            "shard-slurm-count",
+                            total = total,
+                            count = self.count.to_string()
                         )));
                     }
                 }
@@ -136,10 +142,11 @@ impl ShardSpec {
                 IndexFrom::Kubernetes | IndexFrom::Slurm => 0,
                 _ => 1,
             };
-            return Err(fail(format!(
-                "that is shard {} but shards go from {first} to {}",
-                index + first,
-                count - 1 + first
+            return Err(fail(crate::tr!(
+                "shard-index-range",
+                index = (index + first).to_string(),
+                first = first.to_string(),
+                last = (count - 1 + first).to_string()
             )));
         }
         Ok(Shard {
@@ -149,12 +156,12 @@ impl ShardSpec {
     }
 }
 
-/// Where a variable comes from, for the message that says it is missing.
-fn where_set(index: &IndexFrom) -> &'static str {
+/// The variable `name` is missing, and where it would come from.
+fn not_set(name: &str, index: &IndexFrom) -> String {
     match index {
-        IndexFrom::Slurm => ": run it inside a Slurm job array (sbatch --array=0-N-1)",
-        IndexFrom::Kubernetes => ": run it in a Kubernetes Job with completionMode: Indexed",
-        _ => "",
+        IndexFrom::Slurm => crate::tr!("shard-not-set-slurm", name = name),
+        IndexFrom::Kubernetes => crate::tr!("shard-not-set-k8s", name = name),
+        _ => crate::tr!("shard-not-set", name = name),
     }
 }
 

@@ -512,3 +512,86 @@ fn one_grade_writes_several_reports() {
         .code(2)
         .stderr(predicate::str::contains("given for two reports"));
 }
+
+/// A French batch writes its class page and summary in French, its numbers with a decimal point,
+/// and its escaping as in English.
+#[test]
+fn a_french_batch_writes_a_french_class_report() {
+    let dir = work("french");
+    let subs = dir.join("submissions");
+    std::fs::create_dir_all(&subs).unwrap();
+    std::fs::copy(reference(), subs.join("ada.rs")).unwrap();
+    std::fs::copy(
+        root_path("solutions/backprop/mistakes/sign_flipped_update.rs"),
+        subs.join("sign_flipped_update.rs"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixture("wrong/syntax_error.rs"),
+        subs.join(format!("{HOSTILE}.rs")),
+    )
+    .unwrap();
+    let out = dir.join("grades");
+    grade()
+        .arg("batch")
+        .arg(exercise())
+        .arg(&subs)
+        .arg("--out")
+        .arg(&out)
+        .args(["--lang", "fr"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("3 soumissions sur 3 notées"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let doc = Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    assert_eq!(
+        select(&doc, "html")[0].value().attr("lang"),
+        Some("fr"),
+        "{html}"
+    );
+    assert!(text(&select(&doc, "h1")[0]).starts_with("Rapport de classe"));
+    let headings: Vec<String> = select(&doc, "h2").iter().map(text).collect();
+    for french in [
+        "Répartition des notes",
+        "Vérifications",
+        "Erreurs reconnues",
+        "Soumissions qui ne compilent pas",
+        "Toutes les soumissions",
+    ] {
+        assert!(
+            headings.iter().any(|h| h == french),
+            "{french}: {headings:?}"
+        );
+    }
+    let terms: Vec<String> = select(&doc, "#counts dt").iter().map(text).collect();
+    assert!(terms.contains(&"moyenne".to_string()), "{terms:?}");
+    let counts: Vec<String> = select(&doc, "#counts dd").iter().map(text).collect();
+    assert!(
+        counts[2].contains('.') && !counts[2].contains(','),
+        "the mean keeps its decimal point: {counts:?}"
+    );
+    let axes: Vec<String> = select(&doc, "#histogram svg text")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(axes.contains(&"soumissions".to_string()), "{axes:?}");
+    let rows: Vec<String> = select(&doc, "#submission-table td")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(rows.contains(&"oui".to_string()) && rows.contains(&"non".to_string()));
+    assert!(!html.contains("<script"), "escaped as in English");
+    for english in [
+        "Class report",
+        "Recognised mistakes",
+        "Every submission",
+        ">yes<",
+    ] {
+        assert!(!html.contains(english), "{english} left in English");
+    }
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.starts_with("## Rapport de classe"), "{md}");
+    assert!(md.contains("### Toutes les soumissions"), "{md}");
+    assert!(md.contains("| soumission | note | compile |"), "{md}");
+}

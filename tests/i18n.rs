@@ -382,3 +382,83 @@ fn an_instructor_error_is_in_french_with_its_place() {
         "{stderr}"
     );
 }
+
+/// `grade doctor --lang fr` says what this machine allows in French: its labels, every guarantee
+/// and its verdict, the same whatever the platform's isolation.
+#[test]
+fn grade_doctor_speaks_french() {
+    let output = grade()
+        .args(["doctor", "--lang", "fr"])
+        .output()
+        .expect("grade runs");
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(
+        text.starts_with("grade ") && text.contains(" sur "),
+        "{text}"
+    );
+    for french in [
+        "réseau coupé",
+        "écritures confinées à son dossier de travail",
+        "aucun processus qu'il lance ne lui survit",
+        "chaque processus enfant : limité en durée",
+    ] {
+        assert!(text.contains(french), "{french}: {text}");
+    }
+    let verdict = text.lines().last().unwrap_or("");
+    assert!(
+        verdict.starts_with("prêt : ") || verdict.starts_with("pas prêt : "),
+        "{text}"
+    );
+    for english in ["network cut off", "\ntoolchain ", "ready:", " yes ", " no "] {
+        assert!(!text.contains(english), "{english} left in English: {text}");
+    }
+    let english = grade().arg("doctor").output().expect("grade runs");
+    let english = String::from_utf8(english.stdout).expect("UTF-8");
+    assert!(english.contains("network cut off"), "{english}");
+}
+
+/// `grade merge`, `--shard` and `grade new` refuse bad input in French, before grading anything.
+#[test]
+fn shards_merge_and_new_refuse_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let shard = dir.path().join("shard-1");
+    std::fs::create_dir_all(&shard).unwrap();
+    let stderr = |args: &[&std::ffi::OsStr]| {
+        let output = grade().args(args).output().expect("grade runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        String::from_utf8(output.stderr).expect("UTF-8")
+    };
+    let out = dir.path().join("merged");
+    let merge = stderr(&[
+        "merge".as_ref(),
+        shard.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--lang".as_ref(),
+        "fr".as_ref(),
+    ]);
+    assert!(merge.contains("donnez les dossiers de sortie"), "{merge}");
+    let spec = stderr(&[
+        "batch".as_ref(),
+        root().join("exercises/backprop").as_os_str(),
+        dir.path().as_os_str(),
+        "--shard".as_ref(),
+        "4/3".as_ref(),
+        "--lang".as_ref(),
+        "fr".as_ref(),
+    ]);
+    assert!(
+        spec.contains("les parts sont numérotées de 1 à 3"),
+        "{spec}"
+    );
+    let new = stderr(&[
+        "new".as_ref(),
+        dir.path().join("x").as_os_str(),
+        "--name".as_ref(),
+        "1x".as_ref(),
+        "--lang".as_ref(),
+        "fr".as_ref(),
+    ]);
+    assert!(new.contains("ne peut pas nommer un exercice"), "{new}");
+    assert!(!dir.path().join("x").exists(), "nothing written");
+}

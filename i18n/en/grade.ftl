@@ -321,3 +321,152 @@ submission-no-file = no `{ $file }` in this folder (the file this exercise grade
 submission-missing = no such file or folder
 error-at-path = { $path }: { $message }
 spec-no-language = `languages` lists no language: give `["en"]`, `["en", "fr"]`…
+
+## The class report of grade batch (report.html, summary.md and their charts)
+
+class-heading = Class report: { $title }
+class-submitted = submissions
+class-graded = graded
+class-mean = mean
+class-median = median
+class-full-marks = full marks
+class-not-compiling = do not compile
+class-not-graded = could not be graded
+class-hidden-seed = Scenarios derived from a hidden seed.
+class-distribution = Score distribution
+class-checks = Checks
+class-check = check
+class-what-passes = what passes
+class-points = points
+class-passed = passed
+class-mistakes = Recognised mistakes
+class-mistakes-column = recognised mistakes
+class-no-mistakes = No known mistake was recognised.
+class-mistake = mistake
+class-hint = hint
+class-on-checks = on checks
+class-unexplained = Failures no known mistake explains
+class-unexplained-note = Grouped by check: candidates for the catalogue of known mistakes.
+class-none-unexplained = Every failure is explained by a known mistake.
+class-did-not-compile = Submissions that do not compile
+class-were-not-graded = Submissions that could not be graded
+class-every-submission = Every submission
+class-submission = submission
+class-score = score
+class-compiles = compiles
+class-error = could not be graded
+class-yes = yes
+class-no = no
+class-nothing = None.
+class-chart-failed = The chart could not be drawn
+class-chart-panicked = the plotting library panicked
+class-submissions-count = { $count ->
+    [one] { $count } submission
+   *[other] { $count } submissions
+}
+class-chart-score = score
+class-chart-submissions = submissions
+class-chart-passed = passed (% of graded submissions)
+
+## grade doctor and grade --version
+
+version-compiles-with = compiles with { $version } ({ $rustc })
+version-no-toolchain = no Rust toolchain: { $error }
+doctor-header = grade { $version } on { $os } ({ $arch })
+doctor-label-toolchain = toolchain
+doctor-label-probe = probe runs
+doctor-label-build = compiles
+doctor-label-note = note
+doctor-label-cache = cache
+doctor-toolchain-paths = { $rustc }, with { $cargo }
+doctor-toolchain-none = none: { $error }
+doctor-need-toolchain = a Rust toolchain (https://rustup.rs)
+doctor-bounds = (every child: bounded in time, memory, CPU time, file size and output; its process group killed when it ends)
+doctor-cache = { $path }: { $size } of a { $cap } cap
+doctor-cache-free = , { $free } free on its disk
+doctor-cache-unusable = unusable: { $error }
+doctor-need-cache = a cache folder grade may write in (--cache-dir or GRADE_CACHE_DIR)
+doctor-ready = ready: grade can grade on this machine
+doctor-not-ready = not ready: grade needs { $missing }
+doctor-and = and
+doctor-yes = yes
+doctor-no = no
+doctor-isolation-probe = isolation of probe runs: { $how }
+doctor-isolation-build = isolation of compiles: { $how }
+guarantee-no-network = network cut off
+guarantee-writes-only-scratch = writes confined to its scratch folder
+guarantee-hidden-folders = the cache, the exercise and the solutions hidden
+guarantee-cannot-signal-grade = grade out of its reach (it cannot signal it)
+guarantee-nothing-outlives = no process it starts outlives it
+isolation-namespaces = Linux namespaces (PID, network, mount, IPC, UTS){ $files }, as { $user }
+isolation-only-root-read-only = , only / read-only
+isolation-read-only = , read-only file systems
+isolation-user-nobody = nobody
+isolation-user-mapped = you in a user namespace, without capabilities
+isolation-user-root = root without capabilities
+isolation-no-namespaces = no namespaces, { $how }
+isolation-portable-build = portable: own process group, rlimits (memory, CPU time, file size)
+isolation-portable-probe = portable: own process group, rlimits, no process of its own
+isolation-as-nobody = , as nobody
+
+## --shard and grade merge
+
+shard-usage = expected K/N (K from 1 to N), slurm/N, k8s/N or env:VAR/N, e.g. 2/3
+shard-bad-count = `{ $count }` is not a number of shards (1 or more): { $usage }
+shard-env-no-name = env: needs a variable's name: { $usage }
+shard-bad-number = `{ $value }` is not a shard number: { $usage }
+shard-out-of-range = shard { $k } of { $count }: shards are numbered from 1 to { $count }
+shard-not-set = { $name } is not set
+shard-not-set-slurm = { $name } is not set: run it inside a Slurm job array (sbatch --array=0-N-1)
+shard-not-set-k8s = { $name } is not set: run it in a Kubernetes Job with completionMode: Indexed
+shard-not-whole = { $name }={ $value } is not a whole number
+shard-slurm-step = SLURM_ARRAY_TASK_STEP is { $step }: give the array consecutive indices (--array=0-{ $last })
+shard-slurm-count = the job array has { $total } tasks (SLURM_ARRAY_TASK_COUNT) but N is { $count }
+shard-index-range = that is shard { $index } but shards go from { $first } to { $last }
+error-shard = --shard { $spec }: { $message }
+merge-unreadable = { $path }: { $message } (give the output folders of `grade batch --shard`, each holding results.json)
+merge-not-json = not JSON: { $error }
+merge-other-version = not results of this version of grade (version { $version })
+merge-not-results = not a batch's results: { $error }
+merge-not-a-shard = { $path }: not a shard's results (it was graded without --shard)
+merge-mismatch = { $first } and { $second } { $what }: they are not shards of one batch
+merge-duplicate = shard { $shard } is given twice: { $first } and { $second }
+merge-overlap = { $name } was graded by shard { $first } and by shard { $second }: shards must not overlap (was the folder changed between them?)
+merge-missing = { $count ->
+    [one] missing shard { $list } of { $total }: grade it and merge again
+   *[other] missing shards { $list } of { $total }: grade them and merge again
+}
+merge-incomplete = the shards hold { $merged } submissions but the folder had { $expected }
+merge-and = and
+merge-differ-exercise = graded different exercises (`{ $a }` and `{ $b }`)
+merge-differ-version = graded different versions of the exercise (its checks or known mistakes)
+merge-differ-seed = were graded on different seeds
+merge-differ-count = split the folder into different numbers of shards ({ $a } and { $b })
+merge-differ-folder = split different folders ({ $a } and { $b } submissions, or names and sizes that differ)
+
+## grade new
+
+new-created = created the exercise `{ $name }`:
+new-next = next: `grade validate { $exercise }` proves it; edit the stub, the probe and exercise.toml from there (then `grade bless { $exercise }`), and hand out { $exercise } alone: the solutions stay in { $solutions }
+new-not-empty = { $path } already exists and is not an empty folder: `grade new` writes a new exercise only into an empty or new folder, so that nothing is overwritten
+new-bad-name = `{ $name }` cannot name an exercise: { $why } (pass --name NAME: lowercase letters, digits, `_` and `-`, starting with a letter)
+new-name-first = it does not start with a lowercase letter
+new-name-chars = it has a character other than a-z, 0-9, `_` and `-`
+new-name-reserved = it is a name Rust or grade keeps for itself
+merge-out-is-shard = --out { $out } is a shard's own folder: merge into another one
+batch-shard = shard { $k } of { $n }: { $count } of { $total } submissions
+batch-bundles = { $chunk } submissions per bundle, { $at_once } bundles at once
+batch-at-once = { $at_once } at once
+
+## What the sandbox could not do here (grade doctor, --verbose)
+
+note-probe-runs = probe runs
+note-compiles = compiles
+note-linux-probe-portable = probe runs are not in their own namespaces{ $why }: they get the portable isolation (`grade doctor` says what it guarantees): a submission can reach the network and read and write what its user may
+note-linux-build-portable = compiles are not in their own namespaces{ $why }: rustc and its linker could reach the network and write wherever you may; only their limits on memory, CPU time and file size bound them
+note-only-root-read-only = only / is read-only in { $runs } (mount_setattr is not available): other mounted file systems stay writable
+note-host-proc = { $runs } see every process of the machine in /proc (mounting their own /proc was refused)
+note-portable-probe = probe runs are not in their own namespaces (portable isolation): a submission can reach the network, read what you may read and write wherever its user may
+note-portable-same-user = probe runs keep your user (grade is not root, so there is no other user to run them as): a submission can signal grade and your other programs
+note-portable-root = probe runs run as root, whom RLIMIT_NPROC does not bind: a process a submission starts and takes out of its process group can outlive it
+note-portable-build = compiles are not in their own namespaces (portable isolation): rustc and its linker could reach the network and write wherever you may; only their limits on memory, CPU time and file size bound them

@@ -328,3 +328,152 @@ submission-missing = pas de fichier ni de dossier à cet endroit
 
 error-at-path = { $path } : { $message }
 spec-no-language = `languages` ne liste aucune langue : donnez `["en"]`, `["en", "fr"]`…
+
+## Le rapport de classe de grade batch (report.html, summary.md et leurs graphiques)
+
+class-heading = Rapport de classe : { $title }
+class-submitted = soumissions
+class-graded = notées
+class-mean = moyenne
+class-median = médiane
+class-full-marks = note maximale
+class-not-compiling = ne compilent pas
+class-not-graded = n'ont pas pu être notées
+class-hidden-seed = Scénarios tirés d'une graine cachée.
+class-distribution = Répartition des notes
+class-checks = Vérifications
+class-check = vérification
+class-what-passes = condition de réussite
+class-points = points
+class-passed = réussie par
+class-mistakes = Erreurs reconnues
+class-mistakes-column = erreurs reconnues
+class-no-mistakes = Aucune erreur connue n'a été reconnue.
+class-mistake = erreur
+class-hint = indice
+class-on-checks = sur les vérifications
+class-unexplained = Échecs qu'aucune erreur connue n'explique
+class-unexplained-note = Regroupés par vérification : autant de candidats pour le catalogue des erreurs connues.
+class-none-unexplained = Chaque échec s'explique par une erreur connue.
+class-did-not-compile = Soumissions qui ne compilent pas
+class-were-not-graded = Soumissions qui n'ont pas pu être notées
+class-every-submission = Toutes les soumissions
+class-submission = soumission
+class-score = note
+class-compiles = compile
+class-error = non notée
+class-yes = oui
+class-no = non
+class-nothing = Aucune.
+class-chart-failed = Le graphique n'a pas pu être tracé
+class-chart-panicked = la bibliothèque de tracé a paniqué
+class-submissions-count = { $count ->
+    [one] { $count } soumission
+   *[other] { $count } soumissions
+}
+class-chart-score = note
+class-chart-submissions = soumissions
+class-chart-passed = réussie (% des soumissions notées)
+
+## grade doctor et grade --version
+
+version-compiles-with = compile avec { $version } ({ $rustc })
+version-no-toolchain = pas de chaîne de compilation Rust : { $error }
+doctor-header = grade { $version } sur { $os } ({ $arch })
+doctor-label-toolchain = chaîne Rust
+doctor-label-probe = sonde
+doctor-label-build = compilations
+doctor-label-note = remarque
+doctor-label-cache = cache
+doctor-toolchain-paths = { $rustc }, avec { $cargo }
+doctor-toolchain-none = aucune : { $error }
+doctor-need-toolchain = d'une chaîne de compilation Rust (https://rustup.rs)
+doctor-bounds = (chaque processus enfant : limité en durée, en mémoire, en temps CPU, en taille de fichier et en sortie ; son groupe de processus est tué quand il se termine)
+doctor-cache = { $path } : { $size } sur un plafond de { $cap }
+doctor-cache-free = , { $free } libres sur son disque
+doctor-cache-unusable = inutilisable : { $error }
+doctor-need-cache = d'un dossier de cache où grade peut écrire (--cache-dir ou GRADE_CACHE_DIR)
+doctor-ready = prêt : grade peut noter sur cette machine
+doctor-not-ready = pas prêt : grade a besoin { $missing }
+doctor-and = et
+doctor-yes = oui
+doctor-no = non
+doctor-isolation-probe = isolation des exécutions de la sonde : { $how }
+doctor-isolation-build = isolation des compilations : { $how }
+guarantee-no-network = réseau coupé
+guarantee-writes-only-scratch = écritures confinées à son dossier de travail
+guarantee-hidden-folders = le cache, l'exercice et les solutions cachés
+guarantee-cannot-signal-grade = grade hors de sa portée (il ne peut pas lui envoyer de signal)
+guarantee-nothing-outlives = aucun processus qu'il lance ne lui survit
+isolation-namespaces = espaces de noms Linux (PID, réseau, montage, IPC, UTS){ $files }, en tant que { $user }
+isolation-only-root-read-only = , seul / en lecture seule
+isolation-read-only = , systèmes de fichiers en lecture seule
+isolation-user-nobody = nobody
+isolation-user-mapped = vous-même dans un espace de noms utilisateur, sans capacités
+isolation-user-root = root sans capacités
+isolation-no-namespaces = sans espaces de noms, { $how }
+isolation-portable-build = portable : groupe de processus propre, rlimits (mémoire, temps CPU, taille de fichier)
+isolation-portable-probe = portable : groupe de processus propre, rlimits, sans espace de processus à lui
+isolation-as-nobody = , en tant que nobody
+
+## --shard et grade merge
+
+shard-usage = attendu : K/N (K de 1 à N), slurm/N, k8s/N ou env:VAR/N, par exemple 2/3
+shard-bad-count = `{ $count }` n'est pas un nombre de parts (1 ou plus) : { $usage }
+shard-env-no-name = env: a besoin du nom d'une variable : { $usage }
+shard-bad-number = `{ $value }` n'est pas un numéro de part : { $usage }
+shard-out-of-range = part { $k } sur { $count } : les parts sont numérotées de 1 à { $count }
+shard-not-set = { $name } n'est pas définie
+shard-not-set-slurm = { $name } n'est pas définie : lancez-le dans un tableau de tâches Slurm (sbatch --array=0-N-1)
+shard-not-set-k8s = { $name } n'est pas définie : lancez-le dans un Job Kubernetes avec completionMode: Indexed
+shard-not-whole = { $name }={ $value } n'est pas un nombre entier
+shard-slurm-step = SLURM_ARRAY_TASK_STEP vaut { $step } : donnez au tableau des indices consécutifs (--array=0-{ $last })
+shard-slurm-count = le tableau de tâches a { $total } tâches (SLURM_ARRAY_TASK_COUNT) mais N vaut { $count }
+shard-index-range = c'est la part { $index }, mais les parts vont de { $first } à { $last }
+error-shard = --shard { $spec } : { $message }
+merge-unreadable = { $path } : { $message } (donnez les dossiers de sortie de `grade batch --shard`, chacun avec son results.json)
+merge-not-json = pas du JSON : { $error }
+merge-other-version = pas des résultats de cette version de grade (version { $version })
+merge-not-results = pas les résultats d'un lot : { $error }
+merge-not-a-shard = { $path } : pas les résultats d'une part (noté sans --shard)
+merge-mismatch = { $first } et { $second } { $what } : ce ne sont pas des parts d'un même lot
+merge-duplicate = la part { $shard } est donnée deux fois : { $first } et { $second }
+merge-overlap = { $name } a été notée par la part { $first } et par la part { $second } : les parts ne doivent pas se recouvrir (le dossier a-t-il changé entre elles ?)
+merge-missing = { $count ->
+    [one] il manque la part { $list } sur { $total } : notez-la et fusionnez de nouveau
+   *[other] il manque les parts { $list } sur { $total } : notez-les et fusionnez de nouveau
+}
+merge-incomplete = les parts contiennent { $merged } soumissions mais le dossier en avait { $expected }
+merge-and = et
+merge-differ-exercise = ont noté des exercices différents (`{ $a }` et `{ $b }`)
+merge-differ-version = ont noté des versions différentes de l'exercice (ses vérifications ou ses erreurs connues)
+merge-differ-seed = ont été notés avec des graines différentes
+merge-differ-count = ont découpé le dossier en des nombres de parts différents ({ $a } et { $b })
+merge-differ-folder = ont découpé des dossiers différents ({ $a } et { $b } soumissions, ou des noms et des tailles qui diffèrent)
+
+## grade new
+
+new-created = exercice `{ $name }` créé :
+new-next = ensuite : `grade validate { $exercise }` le vérifie ; modifiez le squelette, la sonde et exercise.toml à partir de là (puis `grade bless { $exercise }`), et ne distribuez que { $exercise } : les solutions restent dans { $solutions }
+new-not-empty = { $path } existe déjà et n'est pas un dossier vide : `grade new` n'écrit un nouvel exercice que dans un dossier vide ou nouveau, pour ne rien écraser
+new-bad-name = `{ $name }` ne peut pas nommer un exercice : { $why } (passez --name NOM : lettres minuscules, chiffres, `_` et `-`, en commençant par une lettre)
+new-name-first = il ne commence pas par une lettre minuscule
+new-name-chars = il contient un caractère autre que a-z, 0-9, `_` et `-`
+new-name-reserved = c'est un nom que Rust ou grade se réserve
+merge-out-is-shard = --out { $out } est le dossier d'une des parts : fusionnez dans un autre
+batch-shard = part { $k } sur { $n } : { $count } soumissions sur { $total }
+batch-bundles = { $chunk } soumissions par paquet, { $at_once } paquets à la fois
+batch-at-once = { $at_once } à la fois
+
+## Ce que le bac à sable n'a pas pu faire ici (grade doctor, --verbose)
+
+note-probe-runs = les exécutions de la sonde
+note-compiles = les compilations
+note-linux-probe-portable = les exécutions de la sonde n'ont pas leurs propres espaces de noms{ $why } : elles reçoivent l'isolation portable (`grade doctor` dit ce qu'elle garantit) : une soumission peut atteindre le réseau, et lire et écrire ce que son utilisateur peut
+note-linux-build-portable = les compilations n'ont pas leurs propres espaces de noms{ $why } : rustc et son éditeur de liens pourraient atteindre le réseau et écrire partout où vous le pouvez ; seules leurs limites de mémoire, de temps CPU et de taille de fichier les bornent
+note-only-root-read-only = seul / est en lecture seule pour { $runs } (mount_setattr n'est pas disponible) : les autres systèmes de fichiers montés restent accessibles en écriture
+note-host-proc = { $runs } voient tous les processus de la machine dans /proc (le montage de leur propre /proc a été refusé)
+note-portable-probe = les exécutions de la sonde n'ont pas leurs propres espaces de noms (isolation portable) : une soumission peut atteindre le réseau, lire ce que vous pouvez lire et écrire partout où son utilisateur le peut
+note-portable-same-user = les exécutions de la sonde gardent votre utilisateur (grade n'est pas root, il n'y a donc pas d'autre utilisateur sous lequel les lancer) : une soumission peut envoyer des signaux à grade et à vos autres programmes
+note-portable-root = les exécutions de la sonde tournent en root, que RLIMIT_NPROC ne limite pas : un processus qu'une soumission lance et sort de son groupe de processus peut lui survivre
+note-portable-build = les compilations n'ont pas leurs propres espaces de noms (isolation portable) : rustc et son éditeur de liens pourraient atteindre le réseau et écrire partout où vous le pouvez ; seules leurs limites de mémoire, de temps CPU et de taille de fichier les bornent

@@ -9,11 +9,17 @@ const BAR: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 const PASS: RGBColor = RGBColor(0x2e, 0x8b, 0x57);
 const FONT: &str = "sans-serif";
 
-/// The words on the charts, gathered for translation.
+/// The words on the charts, from the catalogues in the language of the run.
 mod words {
-    pub const SCORE: &str = "score";
-    pub const SUBMISSIONS: &str = "submissions";
-    pub const PASSED: &str = "passed (% of graded submissions)";
+    pub fn score() -> String {
+        crate::tr!("class-chart-score")
+    }
+    pub fn submissions() -> String {
+        crate::tr!("class-chart-submissions")
+    }
+    pub fn passed() -> String {
+        crate::tr!("class-chart-passed")
+    }
 }
 
 /// The histogram of scores, in the summary's bins.
@@ -55,8 +61,8 @@ pub fn histogram(summary: &ClassSummary) -> Result<String, String> {
             .x_label_formatter(&label)
             .y_labels((top as usize + 1).min(10))
             .y_label_formatter(&|y| y.to_string())
-            .x_desc(words::SCORE)
-            .y_desc(words::SUBMISSIONS)
+            .x_desc(words::score())
+            .y_desc(words::submissions())
             .label_style((FONT, 13))
             .axis_desc_style((FONT, 14))
             .draw()
@@ -109,7 +115,7 @@ pub fn pass_rates(summary: &ClassSummary) -> Result<String, String> {
             .y_label_formatter(&label)
             .x_labels(11)
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .x_desc(words::PASSED)
+            .x_desc(words::passed())
             .label_style((FONT, 13))
             .axis_desc_style((FONT, 14))
             .draw()

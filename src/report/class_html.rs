@@ -9,49 +9,126 @@ use super::class_charts::{self, percent};
 use crate::class::{ClassSummary, Named};
 use std::fmt::Write as _;
 
-/// The page's words, gathered for translation.
-mod words {
-    pub const LANG: &str = "en";
-    pub const HEADING: &str = "Class report";
-    pub const SUBMITTED: &str = "submissions";
-    pub const GRADED: &str = "graded";
-    pub const MEAN: &str = "mean";
-    pub const MEDIAN: &str = "median";
-    pub const FULL_MARKS: &str = "full marks";
-    pub const NOT_COMPILING: &str = "do not compile";
-    pub const NOT_GRADED: &str = "could not be graded";
-    pub const HIDDEN_SEED: &str = "Scenarios derived from a hidden seed.";
-    pub const DISTRIBUTION: &str = "Score distribution";
-    pub const CHECKS: &str = "Checks";
-    pub const CHECK: &str = "check";
-    pub const WHAT_PASSES: &str = "what passes";
-    pub const POINTS: &str = "points";
-    pub const PASSED: &str = "passed";
-    pub const MISTAKES: &str = "Recognised mistakes";
-    pub const MISTAKES_COLUMN: &str = "recognised mistakes";
-    pub const NO_MISTAKES: &str = "No known mistake was recognised.";
-    pub const MISTAKE: &str = "mistake";
-    pub const HINT: &str = "hint";
-    pub const ON_CHECKS: &str = "on checks";
-    pub const UNEXPLAINED: &str = "Failures no known mistake explains";
-    pub const UNEXPLAINED_NOTE: &str =
-        "Grouped by check: candidates for the catalogue of known mistakes.";
-    pub const NONE_UNEXPLAINED: &str = "Every failure is explained by a known mistake.";
-    pub const DID_NOT_COMPILE: &str = "Submissions that do not compile";
-    pub const WERE_NOT_GRADED: &str = "Submissions that could not be graded";
-    pub const EVERY_SUBMISSION: &str = "Every submission";
-    pub const SUBMISSION: &str = "submission";
-    pub const SCORE: &str = "score";
-    pub const COMPILES: &str = "compiles";
-    pub const ERROR: &str = "could not be graded";
-    pub const YES: &str = "yes";
-    pub const NO: &str = "no";
-    pub const NOTHING: &str = "None.";
-    pub const CHART_FAILED: &str = "The chart could not be drawn";
+/// The words of the class report (page and summary), from the catalogues in the language of the
+/// run.
+pub(super) mod words {
+    /// The page's `lang` attribute.
+    pub fn lang() -> &'static str {
+        crate::i18n::current().code()
+    }
+    /// "Class report: <the exercise's title>".
+    pub fn heading(title: &str) -> String {
+        crate::tr!("class-heading", title = title)
+    }
+    pub fn submitted() -> String {
+        crate::tr!("class-submitted")
+    }
+    pub fn graded() -> String {
+        crate::tr!("class-graded")
+    }
+    pub fn mean() -> String {
+        crate::tr!("class-mean")
+    }
+    pub fn median() -> String {
+        crate::tr!("class-median")
+    }
+    pub fn full_marks() -> String {
+        crate::tr!("class-full-marks")
+    }
+    pub fn not_compiling() -> String {
+        crate::tr!("class-not-compiling")
+    }
+    pub fn not_graded() -> String {
+        crate::tr!("class-not-graded")
+    }
+    pub fn hidden_seed() -> String {
+        crate::tr!("class-hidden-seed")
+    }
+    pub fn distribution() -> String {
+        crate::tr!("class-distribution")
+    }
+    pub fn checks() -> String {
+        crate::tr!("class-checks")
+    }
+    pub fn check() -> String {
+        crate::tr!("class-check")
+    }
+    pub fn what_passes() -> String {
+        crate::tr!("class-what-passes")
+    }
+    pub fn points() -> String {
+        crate::tr!("class-points")
+    }
+    pub fn passed() -> String {
+        crate::tr!("class-passed")
+    }
+    pub fn mistakes() -> String {
+        crate::tr!("class-mistakes")
+    }
+    pub fn mistakes_column() -> String {
+        crate::tr!("class-mistakes-column")
+    }
+    pub fn no_mistakes() -> String {
+        crate::tr!("class-no-mistakes")
+    }
+    pub fn mistake() -> String {
+        crate::tr!("class-mistake")
+    }
+    pub fn hint() -> String {
+        crate::tr!("class-hint")
+    }
+    pub fn on_checks() -> String {
+        crate::tr!("class-on-checks")
+    }
+    pub fn unexplained() -> String {
+        crate::tr!("class-unexplained")
+    }
+    pub fn unexplained_note() -> String {
+        crate::tr!("class-unexplained-note")
+    }
+    pub fn none_unexplained() -> String {
+        crate::tr!("class-none-unexplained")
+    }
+    pub fn did_not_compile() -> String {
+        crate::tr!("class-did-not-compile")
+    }
+    pub fn were_not_graded() -> String {
+        crate::tr!("class-were-not-graded")
+    }
+    pub fn every_submission() -> String {
+        crate::tr!("class-every-submission")
+    }
+    pub fn submission() -> String {
+        crate::tr!("class-submission")
+    }
+    pub fn score() -> String {
+        crate::tr!("class-score")
+    }
+    pub fn compiles() -> String {
+        crate::tr!("class-compiles")
+    }
+    pub fn error() -> String {
+        crate::tr!("class-error")
+    }
+    pub fn yes() -> String {
+        crate::tr!("class-yes")
+    }
+    pub fn no() -> String {
+        crate::tr!("class-no")
+    }
+    pub fn nothing() -> String {
+        crate::tr!("class-nothing")
+    }
+    pub fn chart_failed() -> String {
+        crate::tr!("class-chart-failed")
+    }
+    pub fn chart_panicked() -> String {
+        crate::tr!("class-chart-panicked")
+    }
 
     /// "3 submissions", "1 submission".
     pub fn submissions(n: usize) -> String {
-        format!("{n} submission{}", if n == 1 { "" } else { "s" })
+        crate::tr!("class-submissions-count", count = n)
     }
 }
 
@@ -66,13 +143,13 @@ figure{margin:1em 0}details{margin:.5em 0}.err{color:#a00}";
 /// The page.
 pub fn render(summary: &ClassSummary) -> String {
     let mut html = String::new();
-    let title = format!("{}: {}", words::HEADING, summary.title);
+    let title = words::heading(&summary.title);
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
-        words::LANG,
+        words::lang(),
         esc(&title),
         esc(&title)
     );
@@ -83,14 +160,14 @@ pub fn render(summary: &ClassSummary) -> String {
     named_list(
         &mut html,
         "not-compiling",
-        words::DID_NOT_COMPILE,
+        &words::did_not_compile(),
         &summary.not_compiling,
         true,
     );
     named_list(
         &mut html,
         "not-graded",
-        words::WERE_NOT_GRADED,
+        &words::were_not_graded(),
         &summary.not_graded,
         false,
     );
@@ -102,13 +179,13 @@ pub fn render(summary: &ClassSummary) -> String {
 fn counts(html: &mut String, s: &ClassSummary) {
     let score = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.1}/{}", s.max_score));
     let items = [
-        (words::SUBMITTED, s.submitted.to_string()),
-        (words::GRADED, s.graded().to_string()),
-        (words::MEAN, score(s.mean())),
-        (words::MEDIAN, score(s.median())),
-        (words::FULL_MARKS, s.full_marks.to_string()),
-        (words::NOT_COMPILING, s.not_compiling.len().to_string()),
-        (words::NOT_GRADED, s.not_graded.len().to_string()),
+        (words::submitted(), s.submitted.to_string()),
+        (words::graded(), s.graded().to_string()),
+        (words::mean(), score(s.mean())),
+        (words::median(), score(s.median())),
+        (words::full_marks(), s.full_marks.to_string()),
+        (words::not_compiling(), s.not_compiling.len().to_string()),
+        (words::not_graded(), s.not_graded.len().to_string()),
     ];
     let _ = writeln!(html, "<p><code>{}</code></p>", esc(&s.exercise));
     html.push_str("<dl class=\"counts\" id=\"counts\">\n");
@@ -116,13 +193,13 @@ fn counts(html: &mut String, s: &ClassSummary) {
         let _ = writeln!(
             html,
             "<div><dt>{}</dt><dd>{}</dd></div>",
-            esc(term),
+            esc(&term),
             esc(&value)
         );
     }
     html.push_str("</dl>\n");
     if s.hidden_seed {
-        let _ = writeln!(html, "<p>{}</p>", esc(words::HIDDEN_SEED));
+        let _ = writeln!(html, "<p>{}</p>", esc(&words::hidden_seed()));
     }
 }
 
@@ -130,18 +207,18 @@ fn charts(html: &mut String, s: &ClassSummary) {
     let _ = writeln!(
         html,
         "<h2 id=\"distribution\">{}</h2>",
-        esc(words::DISTRIBUTION)
+        esc(&words::distribution())
     );
     figure(html, "histogram", || class_charts::histogram(s));
-    let _ = writeln!(html, "<h2 id=\"checks\">{}</h2>", esc(words::CHECKS));
+    let _ = writeln!(html, "<h2 id=\"checks\">{}</h2>", esc(&words::checks()));
     figure(html, "pass-rates", || class_charts::pass_rates(s));
     let _ = writeln!(
         html,
         "<table id=\"check-table\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        esc(words::CHECK),
-        esc(words::WHAT_PASSES),
-        esc(words::POINTS),
-        esc(words::PASSED)
+        esc(&words::check()),
+        esc(&words::what_passes()),
+        esc(&words::points()),
+        esc(&words::passed())
     );
     for c in &s.checks {
         let _ = writeln!(
@@ -163,7 +240,7 @@ fn charts(html: &mut String, s: &ClassSummary) {
 /// some ranges in debug builds) costs the page that chart, never the batch its output.
 fn figure(html: &mut String, id: &str, draw: impl FnOnce() -> Result<String, String>) {
     let svg = std::panic::catch_unwind(std::panic::AssertUnwindSafe(draw))
-        .unwrap_or_else(|_| Err("the plotting library panicked".into()));
+        .unwrap_or_else(|_| Err(words::chart_panicked()));
     match svg {
         Ok(svg) => {
             let _ = writeln!(html, "<figure id=\"{id}\">\n{svg}\n</figure>");
@@ -172,7 +249,7 @@ fn figure(html: &mut String, id: &str, draw: impl FnOnce() -> Result<String, Str
             let _ = writeln!(
                 html,
                 "<p class=\"err\">{}: {}</p>",
-                esc(words::CHART_FAILED),
+                esc(&words::chart_failed()),
                 esc(&why)
             );
         }
@@ -180,18 +257,18 @@ fn figure(html: &mut String, id: &str, draw: impl FnOnce() -> Result<String, Str
 }
 
 fn mistakes(html: &mut String, s: &ClassSummary) {
-    let _ = writeln!(html, "<h2 id=\"mistakes\">{}</h2>", esc(words::MISTAKES));
+    let _ = writeln!(html, "<h2 id=\"mistakes\">{}</h2>", esc(&words::mistakes()));
     if s.mistakes.is_empty() {
-        let _ = writeln!(html, "<p>{}</p>", esc(words::NO_MISTAKES));
+        let _ = writeln!(html, "<p>{}</p>", esc(&words::no_mistakes()));
         return;
     }
     let _ = writeln!(
         html,
         "<table id=\"mistake-table\">\n<tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        esc(words::MISTAKE),
-        esc(words::HINT),
-        esc(words::ON_CHECKS),
-        esc(words::SUBMITTED)
+        esc(&words::mistake()),
+        esc(&words::hint()),
+        esc(&words::on_checks()),
+        esc(&words::submitted())
     );
     for (rank, m) in s.mistakes.iter().enumerate() {
         let checks: Vec<String> = m
@@ -220,11 +297,11 @@ fn unexplained(html: &mut String, s: &ClassSummary) {
     let _ = writeln!(
         html,
         "<h2 id=\"unexplained\">{}</h2>\n<p>{}</p>",
-        esc(words::UNEXPLAINED),
-        esc(if s.unexplained.is_empty() {
-            words::NONE_UNEXPLAINED
+        esc(&words::unexplained()),
+        esc(&if s.unexplained.is_empty() {
+            words::none_unexplained()
         } else {
-            words::UNEXPLAINED_NOTE
+            words::unexplained_note()
         })
     );
     for group in &s.unexplained {
@@ -246,7 +323,7 @@ fn unexplained(html: &mut String, s: &ClassSummary) {
 fn named_list(html: &mut String, id: &str, heading: &str, items: &[Named], linked: bool) {
     let _ = writeln!(html, "<h2 id=\"{id}\">{}</h2>", esc(heading));
     if items.is_empty() {
-        let _ = writeln!(html, "<p>{}</p>", esc(words::NOTHING));
+        let _ = writeln!(html, "<p>{}</p>", esc(&words::nothing()));
         return;
     }
     html.push_str("<ul>\n");
@@ -270,12 +347,12 @@ fn every_submission(html: &mut String, s: &ClassSummary) {
         html,
         "<h2 id=\"submissions\">{}</h2>\n<table id=\"submission-table\">\n\
          <tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        esc(words::EVERY_SUBMISSION),
-        esc(words::SUBMISSION),
-        esc(words::SCORE),
-        esc(words::COMPILES),
-        esc(words::MISTAKES_COLUMN),
-        esc(words::ERROR)
+        esc(&words::every_submission()),
+        esc(&words::submission()),
+        esc(&words::score()),
+        esc(&words::compiles()),
+        esc(&words::mistakes_column()),
+        esc(&words::error())
     );
     for row in &s.rows {
         let name = match &row.report {
@@ -285,9 +362,11 @@ fn every_submission(html: &mut String, s: &ClassSummary) {
         let score = row
             .score
             .map_or(String::new(), |v| format!("{v}/{}", s.max_score));
-        let compiles = row
-            .compiles
-            .map_or("", |c| if c { words::YES } else { words::NO });
+        let compiles =
+            row.compiles.map_or(
+                String::new(),
+                |c| if c { words::yes() } else { words::no() },
+            );
         let mistakes: Vec<String> = row
             .mistakes
             .iter()
@@ -296,7 +375,7 @@ fn every_submission(html: &mut String, s: &ClassSummary) {
         let _ = writeln!(
             html,
             "<tr><td>{name}</td><td class=\"n\">{score}</td><td>{}</td><td>{}</td><td class=\"err\">{}</td></tr>",
-            esc(compiles),
+            esc(&compiles),
             mistakes.join(" "),
             esc(row.error.as_deref().unwrap_or(""))
         );

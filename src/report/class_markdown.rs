@@ -4,49 +4,31 @@
 //! is the one place the Markdown class report is written.
 
 use super::class_charts::percent;
-use super::class_html::href;
+use super::class_html::{href, words};
 use crate::class::{ClassSummary, Named};
 use std::fmt::Write as _;
 
-/// The summary's words, gathered for translation.
-mod words {
-    pub const HEADING: &str = "Class report";
-    pub const COUNTS: &str =
-        "| submissions | graded | mean | median | full marks | do not compile | could not be graded |";
-    pub const HIDDEN_SEED: &str = "Scenarios derived from a hidden seed.";
-    pub const DISTRIBUTION: &str = "Score distribution";
-    pub const SCORE: &str = "score";
-    pub const SUBMISSIONS: &str = "submissions";
-    pub const CHECKS: &str = "Checks";
-    pub const CHECK_HEADER: &str = "| check | what passes | points | passed |";
-    pub const MISTAKES: &str = "Recognised mistakes";
-    pub const NO_MISTAKES: &str = "No known mistake was recognised.";
-    pub const MISTAKE_HEADER: &str = "| # | mistake | hint | on checks | submissions |";
-    pub const UNEXPLAINED: &str = "Failures no known mistake explains";
-    pub const NONE_UNEXPLAINED: &str = "Every failure is explained by a known mistake.";
-    pub const DID_NOT_COMPILE: &str = "Submissions that do not compile";
-    pub const WERE_NOT_GRADED: &str = "Submissions that could not be graded";
-    pub const EVERY_SUBMISSION: &str = "Every submission";
-    pub const SUBMISSION_HEADER: &str =
-        "| submission | score | compiles | recognised mistakes | could not be graded |";
-    pub const YES: &str = "yes";
-    pub const NO: &str = "no";
-    pub const NOTHING: &str = "None.";
-
-    /// "3 submissions", "1 submission".
-    pub fn submissions(n: usize) -> String {
-        format!("{n} submission{}", if n == 1 { "" } else { "s" })
-    }
+/// A table's header row: `| a | b |`.
+fn header(cells: &[String]) -> String {
+    format!("| {} |", cells.join(" | "))
 }
 
 pub fn render(s: &ClassSummary) -> String {
     let mut md = String::new();
-    let _ = writeln!(md, "## {}: {}\n", words::HEADING, text(&s.title));
+    let _ = writeln!(md, "## {}\n", words::heading(&text(&s.title)));
     let score = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.1}/{}", s.max_score));
     let _ = writeln!(
         md,
         "{}\n|--:|--:|--:|--:|--:|--:|--:|\n| {} | {} | {} | {} | {} | {} | {} |\n",
-        words::COUNTS,
+        header(&[
+            words::submitted(),
+            words::graded(),
+            words::mean(),
+            words::median(),
+            words::full_marks(),
+            words::not_compiling(),
+            words::not_graded(),
+        ]),
         s.submitted,
         s.graded(),
         score(s.mean()),
@@ -56,14 +38,14 @@ pub fn render(s: &ClassSummary) -> String {
         s.not_graded.len()
     );
     if s.hidden_seed {
-        let _ = writeln!(md, "{}\n", words::HIDDEN_SEED);
+        let _ = writeln!(md, "{}\n", words::hidden_seed());
     }
     distribution(&mut md, s);
     checks(&mut md, s);
     mistakes(&mut md, s);
     unexplained(&mut md, s);
-    named(&mut md, words::DID_NOT_COMPILE, &s.not_compiling, s);
-    named(&mut md, words::WERE_NOT_GRADED, &s.not_graded, s);
+    named(&mut md, &words::did_not_compile(), &s.not_compiling, s);
+    named(&mut md, &words::were_not_graded(), &s.not_graded, s);
     every_submission(&mut md, s);
     md
 }
@@ -75,9 +57,9 @@ fn distribution(md: &mut String, s: &ClassSummary) {
     let _ = writeln!(
         md,
         "### {}\n\n| {} | {} | |\n|--:|--:|---|",
-        words::DISTRIBUTION,
-        words::SCORE,
-        words::SUBMISSIONS
+        words::distribution(),
+        words::score(),
+        words::submitted()
     );
     for (low, high, count) in bins {
         let range = if low == high {
@@ -95,8 +77,13 @@ fn checks(md: &mut String, s: &ClassSummary) {
     let _ = writeln!(
         md,
         "### {}\n\n{}\n|---|---|--:|--:|",
-        words::CHECKS,
-        words::CHECK_HEADER
+        words::checks(),
+        header(&[
+            words::check(),
+            words::what_passes(),
+            words::points(),
+            words::passed()
+        ])
     );
     for c in &s.checks {
         let _ = writeln!(
@@ -114,12 +101,22 @@ fn checks(md: &mut String, s: &ClassSummary) {
 }
 
 fn mistakes(md: &mut String, s: &ClassSummary) {
-    let _ = writeln!(md, "### {}\n", words::MISTAKES);
+    let _ = writeln!(md, "### {}\n", words::mistakes());
     if s.mistakes.is_empty() {
-        let _ = writeln!(md, "{}\n", words::NO_MISTAKES);
+        let _ = writeln!(md, "{}\n", words::no_mistakes());
         return;
     }
-    let _ = writeln!(md, "{}\n|--:|---|---|---|---|", words::MISTAKE_HEADER);
+    let _ = writeln!(
+        md,
+        "{}\n|--:|---|---|---|---|",
+        header(&[
+            "#".into(),
+            words::mistake(),
+            words::hint(),
+            words::on_checks(),
+            words::submitted()
+        ])
+    );
     for (rank, m) in s.mistakes.iter().enumerate() {
         let checks: Vec<String> = m.checks.iter().map(|c| format!("`{}`", code(c))).collect();
         let who: Vec<String> = m.submissions.iter().map(|n| link(s, n)).collect();
@@ -139,9 +136,9 @@ fn mistakes(md: &mut String, s: &ClassSummary) {
 }
 
 fn unexplained(md: &mut String, s: &ClassSummary) {
-    let _ = writeln!(md, "### {}\n", words::UNEXPLAINED);
+    let _ = writeln!(md, "### {}\n", words::unexplained());
     if s.unexplained.is_empty() {
-        let _ = writeln!(md, "{}\n", words::NONE_UNEXPLAINED);
+        let _ = writeln!(md, "{}\n", words::none_unexplained());
     }
     for group in &s.unexplained {
         let _ = writeln!(
@@ -161,7 +158,7 @@ fn unexplained(md: &mut String, s: &ClassSummary) {
 fn named(md: &mut String, heading: &str, items: &[Named], s: &ClassSummary) {
     let _ = writeln!(md, "### {heading}\n");
     if items.is_empty() {
-        let _ = writeln!(md, "{}\n", words::NOTHING);
+        let _ = writeln!(md, "{}\n", words::nothing());
         return;
     }
     for item in items {
@@ -174,16 +171,24 @@ fn every_submission(md: &mut String, s: &ClassSummary) {
     let _ = writeln!(
         md,
         "### {}\n\n{}\n|---|--:|---|---|---|",
-        words::EVERY_SUBMISSION,
-        words::SUBMISSION_HEADER
+        words::every_submission(),
+        header(&[
+            words::submission(),
+            words::score(),
+            words::compiles(),
+            words::mistakes_column(),
+            words::error()
+        ])
     );
     for row in &s.rows {
         let score = row
             .score
             .map_or(String::new(), |v| format!("{v}/{}", s.max_score));
-        let compiles = row
-            .compiles
-            .map_or("", |c| if c { words::YES } else { words::NO });
+        let compiles =
+            row.compiles.map_or(
+                String::new(),
+                |c| if c { words::yes() } else { words::no() },
+            );
         let mistakes: Vec<String> = row
             .mistakes
             .iter()
@@ -249,13 +254,13 @@ mod tests {
         let md = render(&summarise(&class()));
         assert!(md.starts_with("## Class report: Backpropagation"), "{md}");
         for heading in [
-            words::DISTRIBUTION,
-            words::CHECKS,
-            words::MISTAKES,
-            words::UNEXPLAINED,
-            words::DID_NOT_COMPILE,
-            words::WERE_NOT_GRADED,
-            words::EVERY_SUBMISSION,
+            words::distribution(),
+            words::checks(),
+            words::mistakes(),
+            words::unexplained(),
+            words::did_not_compile(),
+            words::were_not_graded(),
+            words::every_submission(),
         ] {
             assert!(md.contains(&format!("### {heading}")), "{heading}: {md}");
         }

@@ -148,12 +148,12 @@ impl Guarantee {
 
 impl std::fmt::Display for Guarantee {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Guarantee::NoNetwork => "network cut off",
-            Guarantee::WritesOnlyScratch => "writes confined to its scratch folder",
-            Guarantee::HiddenFolders => "the cache, the exercise and the solutions hidden",
-            Guarantee::CannotSignalGrade => "grade out of its reach (it cannot signal it)",
-            Guarantee::NothingOutlives => "no process it starts outlives it",
+        f.write_str(&match self {
+            Guarantee::NoNetwork => crate::tr!("guarantee-no-network"),
+            Guarantee::WritesOnlyScratch => crate::tr!("guarantee-writes-only-scratch"),
+            Guarantee::HiddenFolders => crate::tr!("guarantee-hidden-folders"),
+            Guarantee::CannotSignalGrade => crate::tr!("guarantee-cannot-signal-grade"),
+            Guarantee::NothingOutlives => crate::tr!("guarantee-nothing-outlives"),
         })
     }
 }

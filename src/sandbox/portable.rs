@@ -96,32 +96,15 @@ pub(super) fn notes() -> Vec<String> {
     let mut notes = Vec::new();
     let lacks = |g| !probe.guarantees.contains(&g);
     if lacks(Guarantee::NoNetwork) || lacks(Guarantee::WritesOnlyScratch) {
-        notes.push(
-            "probe runs are not in their own namespaces (portable isolation): a submission can \
-             reach the network, read what you may read and write wherever its user may"
-                .to_string(),
-        );
+        notes.push(crate::tr!("note-portable-probe"));
     }
     if lacks(Guarantee::CannotSignalGrade) {
-        notes.push(
-            "probe runs keep your user (grade is not root, so there is no other user to run them \
-             as): a submission can signal grade and your other programs"
-                .to_string(),
-        );
+        notes.push(crate::tr!("note-portable-same-user"));
     }
     if lacks(Guarantee::NothingOutlives) {
-        notes.push(
-            "probe runs run as root, whom RLIMIT_NPROC does not bind: a process a submission \
-             starts and takes out of its process group can outlive it"
-                .to_string(),
-        );
+        notes.push(crate::tr!("note-portable-root"));
     }
-    notes.push(
-        "compiles are not in their own namespaces (portable isolation): rustc and its linker \
-         could reach the network and write wherever you may; only their limits on memory, CPU \
-         time and file size bound them"
-            .to_string(),
-    );
+    notes.push(crate::tr!("note-portable-build"));
     #[cfg(target_os = "macos")]
     notes.extend(super::macos::notes());
     notes
@@ -138,18 +121,18 @@ pub(super) fn prepare(folder: &Path) {
 /// How probe runs and compiles are shut in here.
 pub(super) fn isolation() -> (Isolation, Isolation) {
     let build = Isolation {
-        how: "portable: own process group, rlimits (memory, CPU time, file size)".into(),
+        how: crate::tr!("isolation-portable-build"),
         guarantees: Vec::new(),
     };
     (isolation_of_probes(), build)
 }
 
 fn isolation_of_probes() -> Isolation {
-    let mut how = String::from("portable: own process group, rlimits, no process of its own");
+    let mut how = crate::tr!("isolation-portable-probe");
     let mut guarantees = Vec::new();
     match nobody() {
         Some(_) => {
-            how.push_str(", as nobody");
+            how.push_str(&crate::tr!("isolation-as-nobody"));
             guarantees.extend([Guarantee::CannotSignalGrade, Guarantee::NothingOutlives]);
         }
         None if !rustix::process::geteuid().is_root() => {

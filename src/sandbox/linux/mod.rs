@@ -248,20 +248,22 @@ impl Level {
     /// The mechanism, in a few words.
     fn how(self, kind: Kind, partial: u8) -> String {
         match self {
-            Level::Namespaces { user } => format!(
-                "Linux namespaces (PID, network, mount, IPC, UTS){}, as {}",
-                if partial & PARTIAL_READ_ONLY != 0 {
-                    ", only / read-only"
+            Level::Namespaces { user } => crate::tr!(
+                "isolation-namespaces",
+                files = if partial & PARTIAL_READ_ONLY != 0 {
+                    crate::tr!("isolation-only-root-read-only")
                 } else {
-                    ", read-only file systems"
+                    crate::tr!("isolation-read-only")
                 },
-                match user {
-                    User::Nobody => "nobody",
-                    User::Mapped => "you in a user namespace, without capabilities",
-                    User::Root => "root without capabilities",
+                user = match user {
+                    User::Nobody => crate::tr!("isolation-user-nobody"),
+                    User::Mapped => crate::tr!("isolation-user-mapped"),
+                    User::Root => crate::tr!("isolation-user-root"),
                 }
             ),
-            Level::Portable => format!("no namespaces, {}", portable(kind).how),
+            Level::Portable => {
+                crate::tr!("isolation-no-namespaces", how = portable(kind).how)
+            }
         }
     }
 
@@ -376,33 +378,23 @@ fn why(refused: Option<Failure>) -> String {
 fn describe(kind: Kind, level: Level, why: String, partial: u8) -> Vec<String> {
     let mut notes = Vec::new();
     let runs = match kind {
-        Kind::Probe => "probe runs",
-        Kind::Build => "compiles",
+        Kind::Probe => crate::tr!("note-probe-runs"),
+        Kind::Build => crate::tr!("note-compiles"),
     };
     match (kind, level) {
         (_, Level::Namespaces { .. }) => {}
-        (Kind::Probe, Level::Portable) => notes.push(format!(
-            "probe runs are not in their own namespaces{why}: they get the portable isolation \
-             (`grade doctor` says what it guarantees): a submission can reach the network and \
-             read and write what its user may"
-        )),
-        (Kind::Build, Level::Portable) => notes.push(format!(
-            "compiles are not in their own namespaces{why}: rustc and its linker could reach the \
-             network and write wherever you may; only their limits on memory, CPU time and file \
-             size bound them"
-        )),
+        (Kind::Probe, Level::Portable) => {
+            notes.push(crate::tr!("note-linux-probe-portable", why = &why))
+        }
+        (Kind::Build, Level::Portable) => {
+            notes.push(crate::tr!("note-linux-build-portable", why = &why))
+        }
     }
     if partial & PARTIAL_READ_ONLY != 0 {
-        notes.push(format!(
-            "only / is read-only in {runs} (mount_setattr is not available): other \
-            mounted file systems stay writable"
-        ));
+        notes.push(crate::tr!("note-only-root-read-only", runs = &runs));
     }
     if partial & HOST_PROC != 0 {
-        notes.push(format!(
-            "{runs} see every process of the machine in /proc (mounting their own \
-            /proc was refused)"
-        ));
+        notes.push(crate::tr!("note-host-proc", runs = &runs));
     }
     notes
 }
