@@ -2,6 +2,7 @@
 //! known mistakes, really compiled and graded) in both languages, a French JSON report with the
 //! same ids and numbers as the English one, `grade validate` naming a missing French hint, the
 //! language chosen from the locale, and no line past 80 columns on an 80-column terminal.
+#![cfg(unix)]
 
 mod common;
 
