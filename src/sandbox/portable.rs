@@ -98,15 +98,24 @@ pub(super) fn notes() -> Vec<String> {
     if lacks(Guarantee::NoNetwork) || lacks(Guarantee::WritesOnlyScratch) {
         notes.push(crate::tr!("note-portable-probe"));
     }
-    if lacks(Guarantee::CannotSignalGrade) {
-        notes.push(crate::tr!("note-portable-same-user"));
-    }
-    if lacks(Guarantee::NothingOutlives) {
-        notes.push(crate::tr!("note-portable-root"));
-    }
+    notes.extend(user_notes());
     notes.push(crate::tr!("note-portable-build"));
     #[cfg(target_os = "macos")]
     notes.extend(super::macos::notes());
+    notes
+}
+
+/// What the user probe runs run as leaves open: shared by Linux's fallback, which words the rest
+/// of its notes itself.
+pub(super) fn user_notes() -> Vec<String> {
+    let guarantees = isolation_of_probes().guarantees;
+    let mut notes = Vec::new();
+    if !guarantees.contains(&Guarantee::CannotSignalGrade) {
+        notes.push(crate::tr!("note-portable-same-user"));
+    }
+    if !guarantees.contains(&Guarantee::NothingOutlives) {
+        notes.push(crate::tr!("note-portable-root"));
+    }
     notes
 }
 

@@ -384,7 +384,8 @@ fn describe(kind: Kind, level: Level, why: String, partial: u8) -> Vec<String> {
     match (kind, level) {
         (_, Level::Namespaces { .. }) => {}
         (Kind::Probe, Level::Portable) => {
-            notes.push(crate::tr!("note-linux-probe-portable", why = &why))
+            notes.push(crate::tr!("note-linux-probe-portable", why = &why));
+            notes.extend(super::portable::user_notes());
         }
         (Kind::Build, Level::Portable) => {
             notes.push(crate::tr!("note-linux-build-portable", why = &why))
