@@ -6,7 +6,7 @@
 //! is written.
 
 use super::class_charts::{self, percent};
-use crate::class::{ClassSummary, Named};
+use crate::class::{ClassSummary, Named, Row};
 use std::fmt::Write as _;
 
 /// The words of the class report (page and summary), from the catalogues in the language of the
@@ -359,14 +359,7 @@ fn every_submission(html: &mut String, s: &ClassSummary) {
             Some(path) => format!("<a href=\"{}\">{}</a>", href(path), esc(&row.name)),
             None => esc(&row.name),
         };
-        let score = row
-            .score
-            .map_or(String::new(), |v| format!("{v}/{}", s.max_score));
-        let compiles =
-            row.compiles.map_or(
-                String::new(),
-                |c| if c { words::yes() } else { words::no() },
-            );
+        let (score, compiles) = (score_cell(row, s.max_score), compiles_cell(row));
         let mistakes: Vec<String> = row
             .mistakes
             .iter()
@@ -384,6 +377,21 @@ fn every_submission(html: &mut String, s: &ClassSummary) {
 }
 
 /// A submission's name, linking its report when it has one.
+/// A submission's score in the table of every submission (empty when it was not graded), for the
+/// page and for summary.md.
+pub(super) fn score_cell(row: &Row, max_score: u32) -> String {
+    row.score
+        .map_or(String::new(), |v| format!("{v}/{max_score}"))
+}
+
+/// Whether a submission compiled, in words (empty when it was not built).
+pub(super) fn compiles_cell(row: &Row) -> String {
+    row.compiles.map_or(
+        String::new(),
+        |c| if c { words::yes() } else { words::no() },
+    )
+}
+
 fn link(s: &ClassSummary, name: &str) -> String {
     match s
         .rows

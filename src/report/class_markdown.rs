@@ -4,7 +4,7 @@
 //! is the one place the Markdown class report is written.
 
 use super::class_charts::percent;
-use super::class_html::{href, words};
+use super::class_html::{compiles_cell, href, score_cell, words};
 use crate::class::{ClassSummary, Named};
 use std::fmt::Write as _;
 
@@ -181,14 +181,7 @@ fn every_submission(md: &mut String, s: &ClassSummary) {
         ])
     );
     for row in &s.rows {
-        let score = row
-            .score
-            .map_or(String::new(), |v| format!("{v}/{}", s.max_score));
-        let compiles =
-            row.compiles.map_or(
-                String::new(),
-                |c| if c { words::yes() } else { words::no() },
-            );
+        let (score, compiles) = (score_cell(row, s.max_score), compiles_cell(row));
         let mistakes: Vec<String> = row
             .mistakes
             .iter()
